@@ -1,0 +1,2 @@
+/** Persistent model of the audit trail. */
+package dev.lodestar.audit.model;
