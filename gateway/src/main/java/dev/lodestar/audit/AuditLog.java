@@ -1,0 +1,113 @@
+package dev.lodestar.audit;
+
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.lodestar.audit.model.AuditEventEntity;
+import dev.lodestar.identity.Actor;
+import dev.lodestar.identity.CurrentActor;
+import dev.lodestar.web.RequestIds;
+
+/**
+ * Appends audit events. Must be called inside the transaction of the change it records
+ * ({@code MANDATORY}): the change and its record commit together or not at all.
+ *
+ * <p>Before and after are stored as JSON. Snapshots are built not to contain secrets; as a second line of
+ * defence, values of fields named like credentials ({@code password}, {@code secret}, {@code token}, ...) are
+ * replaced by {@value #REDACTED} wherever they appear.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    static final String REDACTED = "[redacted]";
+    private static final Pattern SECRET_FIELD = Pattern.compile(
+            "(?i)password|secret|client_?secret|token|access_?token|refresh_?token|id_?token|credentials?");
+
+    private final EntityManager entityManager;
+    private final CurrentActor currentActor;
+    private final ObjectMapper json;
+
+    AuditLog(EntityManager entityManager, CurrentActor currentActor, ObjectMapper json) {
+        this.entityManager = entityManager;
+        this.currentActor = currentActor;
+        this.json = json;
+    }
+
+    /** Records {@code action} on resource {@code resourceId} by the current actor. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void record(AuditAction action, String resourceId, Object before, Object after) {
+        record(action, resourceId, before, after, null);
+    }
+
+    /** Records {@code action} with the reason the actor gave. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void record(AuditAction action, String resourceId, Object before, Object after, String reason) {
+        Actor actor = currentActor.get();
+        AuditEventEntity event = new AuditEventEntity();
+        event.at = Instant.now();
+        event.actorSubject = actor.subject();
+        event.actorName = actor.name();
+        event.actorRoles = actor.roles().toArray(String[]::new);
+        event.action = action.name();
+        event.resourceType = action.resourceType().name();
+        event.resourceId = resourceId;
+        event.before = toJson(before);
+        event.after = toJson(after);
+        event.reason = reason;
+        event.requestId = RequestIds.current();
+        event.clientAddress = RequestIds.clientAddress();
+        entityManager.persist(event);
+    }
+
+    /**
+     * A snapshot of named fields in the order given ({@code fields("name", a, "description", b)}); unlike
+     * {@code Map.of} it keeps null values, which say "was empty".
+     */
+    public static Map<String, Object> fields(Object... namesAndValues) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            fields.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return fields;
+    }
+
+    private String toJson(Object value) {
+        if (value == null) {
+            return null;
+        }
+        JsonNode tree = json.valueToTree(value);
+        redact(tree);
+        try {
+            return json.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an audit snapshot as JSON", e);
+        }
+    }
+
+    private static void redact(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = object.fields(); fields.hasNext();) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (SECRET_FIELD.matcher(field.getKey()).matches() && field.getValue().isValueNode()) {
+                    field.setValue(object.textNode(REDACTED));
+                } else {
+                    redact(field.getValue());
+                }
+            }
+        } else if (node != null && node.isArray()) {
+            node.forEach(AuditLog::redact);
+        }
+    }
+}

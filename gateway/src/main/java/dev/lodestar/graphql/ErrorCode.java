@@ -1,0 +1,17 @@
+package dev.lodestar.graphql;
+
+/** The stable error codes clients see in {@code extensions.code}. */
+public enum ErrorCode {
+    /** No valid token. */
+    UNAUTHENTICATED,
+    /** A valid token whose roles do not admit the operation. */
+    FORBIDDEN,
+    /** The named resource does not exist. */
+    NOT_FOUND,
+    /** The request is malformed: a value out of range, a bad filter, an unknown field. */
+    INVALID_ARGUMENT,
+    /** The request contradicts the current state: a duplicate name, a changed param, an archived experiment. */
+    CONFLICT,
+    /** Anything else; the message carries a request id to find the details in the server log. */
+    INTERNAL
+}

@@ -1,0 +1,13 @@
+package dev.lodestar.identity;
+
+import java.util.Set;
+
+/**
+ * Who performs a request, from their verified token.
+ *
+ * @param subject the token subject, stable across renames
+ * @param name    the user name ({@code preferred_username}), shown to people
+ * @param roles   the realm roles the token carries
+ */
+public record Actor(String subject, String name, Set<String> roles) {
+}

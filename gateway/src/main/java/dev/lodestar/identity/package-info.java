@@ -1,0 +1,2 @@
+/** Who is calling: roles and the authenticated actor of a request. */
+package dev.lodestar.identity;
