@@ -305,6 +305,21 @@ public class RunService {
         return connections;
     }
 
+    /** How many runs each of several experiments has (experiments without runs are absent), in one query. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Map<Long, Long> countsOf(Collection<Long> experimentIds) {
+        Map<Long, Long> counts = new HashMap<>();
+        if (!experimentIds.isEmpty()) {
+            entityManager.createQuery("select r.experimentId, count(r) from RunEntity r where r.experimentId in :ids"
+                    + " and r.lifecycle = :active group by r.experimentId", Object[].class)
+                    .setParameter("ids", experimentIds)
+                    .setParameter("active", RunEntity.Lifecycle.ACTIVE)
+                    .getResultList()
+                    .forEach(row -> counts.put((Long) row[0], (Long) row[1]));
+        }
+        return counts;
+    }
+
     /** Run counts of several experiments, fetched in one query the first time one is asked for. */
     private final class Totals {
         private final List<Long> experimentIds;
@@ -316,13 +331,7 @@ public class RunService {
 
         synchronized long of(Long experimentId) {
             if (counts == null) {
-                counts = new HashMap<>();
-                entityManager.createQuery("select r.experimentId, count(r) from RunEntity r where r.experimentId in :ids"
-                        + " and r.lifecycle = :active group by r.experimentId", Object[].class)
-                        .setParameter("ids", experimentIds)
-                        .setParameter("active", RunEntity.Lifecycle.ACTIVE)
-                        .getResultList()
-                        .forEach(row -> counts.put((Long) row[0], (Long) row[1]));
+                counts = countsOf(experimentIds);
             }
             return counts.getOrDefault(experimentId, 0L);
         }

@@ -1,6 +1,7 @@
 package dev.lodestar.identity;
 
-import java.util.Set;
+import java.util.Collections;
+import java.util.Optional;
 import java.util.TreeSet;
 
 import jakarta.enterprise.context.RequestScoped;
@@ -23,8 +24,13 @@ public class CurrentActor {
 
     /** The authenticated actor; an anonymous request is refused with {@code UNAUTHENTICATED}. */
     public Actor get() {
+        return find().orElseThrow(() -> new ApiException(ErrorCode.UNAUTHENTICATED, "authentication required: send a bearer token"));
+    }
+
+    /** The authenticated actor, if the request has one. */
+    public Optional<Actor> find() {
         if (identity.isAnonymous()) {
-            throw new ApiException(ErrorCode.UNAUTHENTICATED, "authentication required: send a bearer token");
+            return Optional.empty();
         }
         String subject = identity.getPrincipal().getName();
         String name = subject;
@@ -33,6 +39,6 @@ public class CurrentActor {
             String username = token.getClaim("preferred_username");
             name = username == null ? subject : username;
         }
-        return new Actor(subject, name, Set.copyOf(new TreeSet<>(identity.getRoles())));
+        return Optional.of(new Actor(subject, name, Collections.unmodifiableSet(new TreeSet<>(identity.getRoles()))));
     }
 }

@@ -1,0 +1,8 @@
+package dev.lodestar.experiments;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** Experiments, tested again against the packaged gateway. */
+@QuarkusIntegrationTest
+class ExperimentGraphQLIT extends ExperimentGraphQLTest {
+}

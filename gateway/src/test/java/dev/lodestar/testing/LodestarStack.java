@@ -1,0 +1,31 @@
+package dev.lodestar.testing;
+
+import java.util.Map;
+
+import dev.lodestar.devstack.TestStack;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Points the gateway under test at the real PostgreSQL and Keycloak of {@link TestStack}, which start once per
+ * test JVM and are shared by every test class (each test makes its own, uniquely named data).
+ */
+public class LodestarStack implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        TestStack.Addresses stack = TestStack.get();
+        return Map.of(
+                "quarkus.datasource.jdbc.url", stack.jdbcUrl(),
+                "quarkus.datasource.username", stack.dbUser(),
+                "quarkus.datasource.password", stack.dbPassword(),
+                "quarkus.oidc.auth-server-url", stack.issuer(),
+                "quarkus.oidc.web.auth-server-url", stack.issuer(),
+                "quarkus.oidc.web.credentials.secret", stack.gatewaySecret(),
+                "quarkus.http.test-port", Integer.toString(stack.gatewayPort()));
+    }
+
+    @Override
+    public void stop() {
+        // The stack outlives application restarts; it stops with the JVM.
+    }
+}
