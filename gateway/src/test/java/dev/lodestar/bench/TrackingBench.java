@@ -34,7 +34,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * one param and returning the first 100 runs with their params and latest metrics; p50 and p95 of sequential
  * calls. The 100,000 runs are created through the API once and reused by later runs of the benchmark.</li>
  * </ul>
- * Prints a table and writes {@code data/bench/tracking.json}.
+ * Prints a table and writes {@code data/bench/tracking.json}. Each figure comes with the command's
+ * parameters ({@code -Dthreads=N} changes the client threads, default 8).
  */
 public final class TrackingBench {
 
@@ -52,16 +53,17 @@ public final class TrackingBench {
             + " logBatch(runId: $run, metrics: $metrics, params: $params) { id } }";
 
     private final StackClient client;
-    private final Path home;
+    private final Path data;
 
-    private TrackingBench(Path home) {
-        this.home = home;
-        this.client = new StackClient(home.resolve("data/stack.env"), "alice");
+    private TrackingBench(Path data) {
+        this.data = data;
+        this.client = new StackClient(data.resolve("stack.env"), "alice");
     }
 
+    /** Argument: the stack's data folder (default {@code ./data}), where {@code stack.env} is. */
     public static void main(String[] args) throws Exception {
-        Path home = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        new TrackingBench(home).run();
+        Path data = Path.of(args.length > 0 ? args[0] : "data").toAbsolutePath().normalize();
+        new TrackingBench(data).run();
     }
 
     private void run() throws Exception {
@@ -103,11 +105,11 @@ public final class TrackingBench {
         figures.put("search_p95_ms", round(p95, 2));
         figures.put("search_runs", SEARCH_RUNS);
         figures.put("search_queries", SEARCH_QUERIES);
-        Path out = home.resolve("data/bench/tracking.json");
+        Path out = data.resolve("bench/tracking.json");
         Files.createDirectories(out.getParent());
         StackClient.JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), figures);
         System.out.println();
-        System.out.println("Figures written to " + home.relativize(out));
+        System.out.println("Figures written to " + out);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param home           the checkout, where the built applications are
  * @param data           state of the stack: databases, logs, pid files, {@code stack.env}
+ *                       ({@code LODESTAR_DATA_DIR}, default {@code ./data})
  * @param gatewayPort    gateway HTTP ({@code LODESTAR_GATEWAY_PORT}, 8080)
  * @param grpcPort       inference gRPC ({@code LODESTAR_GRPC_PORT}, 9090)
  * @param inferenceManagementPort inference health and metrics over HTTP ({@code LODESTAR_INFERENCE_MANAGEMENT_PORT}, 9091)
@@ -55,7 +56,9 @@ public record StackSettings(Path home, Path data, int gatewayPort, int grpcPort,
         String predictorSecret = issuer.isPresent()
                 ? env.getOrDefault("LODESTAR_PREDICTOR_CLIENT_SECRET", "")
                 : realm.clientSecret(RealmFile.PREDICTOR_CLIENT, env);
-        return new StackSettings(home, home.resolve("data"),
+        String dataDir = env.get("LODESTAR_DATA_DIR");
+        Path data = dataDir == null || dataDir.isBlank() ? home.resolve("data") : home.resolve(dataDir).toAbsolutePath().normalize();
+        return new StackSettings(home, data,
                 port(env, "LODESTAR_GATEWAY_PORT", 8080),
                 port(env, "LODESTAR_GRPC_PORT", 9090),
                 port(env, "LODESTAR_INFERENCE_MANAGEMENT_PORT", 9091),
