@@ -5,8 +5,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import graphql.schema.DataFetcher;
+import graphql.schema.DataFetchingEnvironment;
+import graphql.schema.LightDataFetcher;
 import graphql.schema.GraphQLFieldDefinition;
 import graphql.schema.GraphQLScalarType;
 import graphql.schema.GraphQLType;
@@ -38,17 +41,39 @@ final class RecordFields {
         if (!(dataFetcher instanceof FieldDataFetcher) || !isPlain(field)) {
             return dataFetcher;
         }
-        String name = field.getName();
-        return environment -> {
-            Object source = environment.getSource();
+        return new AccessorFetcher(field.getName(), dataFetcher);
+    }
+
+    /**
+     * Reads a record component. As a {@link LightDataFetcher} it is handed the source directly, so the engine
+     * does not build a fetching environment for each field; only the fallback needs one.
+     */
+    private final class AccessorFetcher implements LightDataFetcher<Object> {
+
+        private final String name;
+        private final DataFetcher<?> fallback;
+
+        AccessorFetcher(String name, DataFetcher<?> fallback) {
+            this.name = name;
+            this.fallback = fallback;
+        }
+
+        @Override
+        public Object get(GraphQLFieldDefinition field, Object source, Supplier<DataFetchingEnvironment> environment)
+                throws Exception {
             if (source instanceof Record) {
                 Optional<Method> accessor = accessors.get(source.getClass()).computeIfAbsent(name, n -> accessor(source, n));
                 if (accessor.isPresent()) {
                     return accessor.get().invoke(source);
                 }
             }
-            return dataFetcher.get(environment);
-        };
+            return fallback.get(environment.get());
+        }
+
+        @Override
+        public Object get(DataFetchingEnvironment environment) throws Exception {
+            return get(environment.getFieldDefinition(), environment.getSource(), () -> environment);
+        }
     }
 
     private static boolean isPlain(GraphQLFieldDefinition field) {

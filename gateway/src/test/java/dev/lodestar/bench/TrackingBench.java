@@ -32,7 +32,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * threads, in the same run. Floor and ingest alternate for {@value #ROUNDS} rounds; medians are reported.</li>
  * <li>Search: {@code searchRuns} over 100,000 runs with 20 metrics and 3 params each, filtering on one metric and
  * one param and returning the first 100 runs with their params and latest metrics; p50 and p95 of sequential
- * calls. The 100,000 runs are created through the API once and reused by later runs of the benchmark.</li>
+ * calls after {@value #SEARCH_WARM_UP} warm-up calls. The 100,000 runs are created through the API once and reused by later runs of the benchmark.</li>
  * </ul>
  * Prints a table and writes {@code data/bench/tracking.json}. Each figure comes with the command's
  * parameters ({@code -Dthreads=N} changes the client threads, default 8).
@@ -47,6 +47,7 @@ public final class TrackingBench {
     static final int SEARCH_RUNS = 100_000;
     static final int SEARCH_METRICS = 20;
     static final int SEARCH_QUERIES = 300;
+    static final int SEARCH_WARM_UP = 200;
     static final String SEARCH_EXPERIMENT = "bench-search-100k";
 
     private static final String LOG_BATCH = "mutation($run: ID!, $metrics: [MetricInput!], $params: [ParamInput!]) {"
@@ -73,7 +74,7 @@ public final class TrackingBench {
         List<Double> floor = new ArrayList<>();
         System.out.printf("Ingest: %,d points per measurement, %,d per call, %d client threads, %d rounds%n",
                 INGEST_POINTS, POINTS_PER_CALL, THREADS, ROUNDS);
-        ingestThroughGraphql(experiment, POINTS_PER_CALL * 40); // warm-up: JIT, connection pools
+        ingestThroughGraphql(experiment, POINTS_PER_CALL * 200); // warm-up: JIT, connection pools
         for (int round = 1; round <= ROUNDS; round++) {
             floor.add(ingestThroughJdbc(experiment, INGEST_POINTS));
             ingest.add(ingestThroughGraphql(experiment, INGEST_POINTS));
@@ -243,7 +244,7 @@ public final class TrackingBench {
         double[] latencies = new double[SEARCH_QUERIES];
         ThreadLocalRandom random = ThreadLocalRandom.current();
         int matched = 0;
-        for (int i = -50; i < SEARCH_QUERIES; i++) {
+        for (int i = -SEARCH_WARM_UP; i < SEARCH_QUERIES; i++) {
             String filter = String.format(Locale.ROOT, "metrics.m%d > %.3f AND params.optimizer = '%s'",
                     random.nextInt(SEARCH_METRICS), random.nextDouble(0.1, 0.9), List.of("adam", "sgd", "rmsprop").get(random.nextInt(3)));
             long started = System.nanoTime();
