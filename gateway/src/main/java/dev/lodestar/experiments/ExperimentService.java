@@ -46,7 +46,7 @@ public class ExperimentService {
 
     public ExperimentEntity create(String name, String description, List<TagInput> tags) {
         String checkedName = TrackingRules.experimentName(name);
-        Map<String, String> checkedTags = checkedTags(tags);
+        Map<String, String> checkedTags = TrackingRules.tags(tags);
         requireUnusedName(checkedName);
         Instant now = Instant.now();
         ExperimentEntity experiment = new ExperimentEntity();
@@ -242,19 +242,6 @@ public class ExperimentService {
         if (taken > 0) {
             throw ApiException.conflict("an experiment named '" + name + "' already exists (archived ones count too)");
         }
-    }
-
-    private static Map<String, String> checkedTags(List<TagInput> tags) {
-        Map<String, String> checked = new LinkedHashMap<>();
-        if (tags != null) {
-            for (TagInput tag : tags) {
-                String key = TrackingRules.key("tag", tag.key());
-                if (checked.put(key, TrackingRules.tagValue(key, tag.value())) != null) {
-                    throw ApiException.invalid("tag '" + key + "' is given twice");
-                }
-            }
-        }
-        return checked;
     }
 
     private static ExperimentTagEntity tag(Long experimentId, String key, String value) {

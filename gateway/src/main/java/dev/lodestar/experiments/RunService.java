@@ -52,15 +52,7 @@ public class RunService {
         ExperimentEntity experiment = experiments.get(experimentId);
         requireActive(experiment);
         String checkedName = TrackingRules.runName(name);
-        Map<String, String> checkedTags = new LinkedHashMap<>();
-        if (tags != null) {
-            for (TagInput tag : tags) {
-                String key = TrackingRules.key("tag", tag.key());
-                if (checkedTags.put(key, TrackingRules.tagValue(key, tag.value())) != null) {
-                    throw ApiException.invalid("tag '" + key + "' is given twice");
-                }
-            }
-        }
+        Map<String, String> checkedTags = TrackingRules.tags(tags);
         UUID parent = null;
         if (parentRunId != null) {
             RunEntity parentRun = get(parentRunId);

@@ -1,5 +1,8 @@
 package dev.lodestar.experiments;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.lodestar.graphql.ApiException;
@@ -38,6 +41,20 @@ final class TrackingRules {
                     + " and may not start with / or contain .. segments");
         }
         return key;
+    }
+
+    /** Tags given to a creation, checked, in the order given; a key given twice is refused. */
+    static Map<String, String> tags(List<TagInput> tags) {
+        Map<String, String> checked = new LinkedHashMap<>();
+        if (tags != null) {
+            for (TagInput tag : tags) {
+                String key = key("tag", tag.key());
+                if (checked.put(key, tagValue(key, tag.value())) != null) {
+                    throw ApiException.invalid("tag '" + key + "' is given twice");
+                }
+            }
+        }
+        return checked;
     }
 
     static String paramValue(String key, String value) {

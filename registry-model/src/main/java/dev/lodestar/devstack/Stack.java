@@ -195,9 +195,9 @@ public final class Stack {
         Thread rollback = new Thread(() -> stopAll(startedNow), "stop-on-interrupt");
         Runtime.getRuntime().addShutdownHook(rollback);
         try {
+            // Every port first, so a clash is reported before anything starts.
             for (Component component : components) {
-                Optional<ProcessHandle> running = component.process().running();
-                if (running.isEmpty()) {
+                if (component.process().running().isEmpty()) {
                     requireFreePorts(component);
                 }
             }
