@@ -136,7 +136,7 @@ public class RunService {
      * is not archived ({@code CONFLICT}). One query.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    RunEntity writable(UUID runId) {
+    public RunEntity writable(UUID runId) {
         List<Object[]> rows = entityManager.createQuery(
                 "select r, e.lifecycle, e.name from RunEntity r, ExperimentEntity e where e.id = r.experimentId and r.id = :id",
                 Object[].class)

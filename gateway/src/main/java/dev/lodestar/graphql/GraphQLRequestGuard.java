@@ -44,7 +44,7 @@ public class GraphQLRequestGuard {
     private final Map<String, Boolean> parsed = new ConcurrentHashMap<>();
 
     void install(@Observes Router router,
-            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBody,
+            @ConfigProperty(name = "lodestar.http.max-request-body", defaultValue = "16M") MemorySize maxBody,
             @ConfigProperty(name = "quarkus.smallrye-graphql.root-path", defaultValue = "/graphql") String path) {
         // After Quarkus's authentication handler (order -200) has set up the lazy identity, before the GraphQL
         // routes (their handlers are registered at startup, with lower orders than any positive value).

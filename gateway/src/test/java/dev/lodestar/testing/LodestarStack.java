@@ -21,7 +21,8 @@ public class LodestarStack implements QuarkusTestResourceLifecycleManager {
                 "quarkus.oidc.auth-server-url", stack.issuer(),
                 "quarkus.oidc.web.auth-server-url", stack.issuer(),
                 "quarkus.oidc.web.credentials.secret", stack.gatewaySecret(),
-                "quarkus.http.test-port", Integer.toString(stack.gatewayPort()));
+                "quarkus.http.test-port", Integer.toString(stack.gatewayPort()),
+                "lodestar.artifacts.dir", System.getProperty("lodestar.test.output", "target/test-stack") + "/artifacts");
     }
 
     @Override

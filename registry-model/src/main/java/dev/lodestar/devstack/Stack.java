@@ -184,6 +184,7 @@ public final class Stack {
                     env.put("LODESTAR_DB_PASSWORD", db.password());
                     env.put("LODESTAR_OIDC_ISSUER", settings.issuer());
                     env.put("LODESTAR_GATEWAY_CLIENT_SECRET", settings.gatewayClientSecret());
+                    env.put("LODESTAR_ARTIFACTS_DIR", settings.data().resolve("artifacts").toString());
                     return builder;
                 }, settings.home().resolve(GATEWAY_JAR)));
         return components;

@@ -1,0 +1,109 @@
+package dev.lodestar.artifacts;
+
+import static dev.lodestar.identity.Roles.ADMIN;
+import static dev.lodestar.identity.Roles.APPROVER;
+import static dev.lodestar.identity.Roles.AUDITOR;
+import static dev.lodestar.identity.Roles.DATA_SCIENTIST;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+
+import org.jboss.logging.Logger;
+
+import dev.lodestar.artifacts.model.ArtifactEntity;
+import dev.lodestar.graphql.ApiException;
+import dev.lodestar.graphql.ErrorCode;
+
+/**
+ * Artifacts over HTTP, outside GraphQL: the raw bytes are streamed in and out, never held in memory.
+ * <ul>
+ * <li>{@code POST /api/artifacts} (body: the bytes; optional {@code ?name=} file name) stores them and answers 201
+ * with {@code {"id", "sha256", "size"}};</li>
+ * <li>{@code GET /api/artifacts/{id}} streams them back with their SHA-256 as {@code ETag} and
+ * {@code Digest}.</li>
+ * </ul>
+ */
+@Path("/api/artifacts")
+public class ArtifactResource {
+
+    private static final Logger LOG = Logger.getLogger(ArtifactResource.class);
+
+    private final ArtifactStore store;
+    private final ArtifactService artifacts;
+    private final ArtifactsConfig config;
+
+    ArtifactResource(ArtifactStore store, ArtifactService artifacts, ArtifactsConfig config) {
+        this.store = store;
+        this.artifacts = artifacts;
+        this.config = config;
+    }
+
+    @POST
+    @RolesAllowed(DATA_SCIENTIST)
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response upload(InputStream body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String mediaType,
+            @QueryParam("name") String name) throws IOException {
+        if (name != null && (name.length() > 255 || name.contains("/") || name.contains("\\") || name.chars().anyMatch(Character::isISOControl))) {
+            throw ApiException.invalid("name must be a plain file name of at most 255 characters");
+        }
+        ArtifactStore.Blob blob;
+        try {
+            blob = store.put(body, config.maxSize().asLongValue());
+        } catch (ArtifactStore.TooLarge e) {
+            return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(Map.of("code", ErrorCode.INVALID_ARGUMENT.name(), "message", e.getMessage())).build();
+        }
+        ArtifactEntity artifact = artifacts.register(blob, mediaType, name);
+        return Response.created(URI.create("/api/artifacts/" + artifact.id))
+                .entity(Map.of("id", artifact.id.toString(), "sha256", artifact.sha256, "size", artifact.size))
+                .build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({ DATA_SCIENTIST, APPROVER, AUDITOR, ADMIN })
+    public Response download(@PathParam("id") String id) {
+        ArtifactEntity artifact = artifacts.get(id);
+        if (!store.contains(artifact.sha256)) {
+            LOG.errorf("Artifact %s: content %s is missing from the store", artifact.id, artifact.sha256);
+            throw new ApiException(ErrorCode.INTERNAL, "the content of artifact " + id + " is missing from the store");
+        }
+        StreamingOutput content = out -> {
+            try (InputStream in = store.open(artifact.sha256)) {
+                in.transferTo(out);
+            } catch (ArtifactStore.Corrupted e) {
+                LOG.errorf("Artifact %s: %s; the download was cut off", artifact.id, e.getMessage());
+                throw e;
+            }
+        };
+        String digest = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(artifact.sha256));
+        Response.ResponseBuilder response = Response.ok(content, artifact.mediaType)
+                .header(HttpHeaders.CONTENT_LENGTH, artifact.size)
+                .header(HttpHeaders.ETAG, "\"" + artifact.sha256 + "\"")
+                .header("Digest", "sha-256=" + digest)
+                .header("X-Content-SHA256", artifact.sha256);
+        if (artifact.fileName != null) {
+            response.header("Content-Disposition", "attachment; filename=\"" + artifact.fileName.replace("\"", "") + "\"");
+        }
+        return response.build();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.lodestar.web;
+
+import jakarta.ws.rs.core.Response;
+
+import dev.lodestar.graphql.ErrorCode;
+
+/**
+ * How refusals look to the clients of one part of the HTTP surface: HTML pages under {@code /admin}, MLflow's JSON
+ * under {@code /api/2.0/mlflow}, Lodestar's JSON elsewhere. {@link ErrorResponses} picks the format whose prefix
+ * matches the request path most closely.
+ */
+public interface ErrorFormat {
+
+    /** Path prefix of the requests this format answers. */
+    String pathPrefix();
+
+    /** The response for a refusal with {@code code} and a message for people. */
+    Response render(ErrorCode code, String message, String path);
+
+    /** The HTTP status of each code. */
+    static Response.Status statusOf(ErrorCode code) {
+        return switch (code) {
+            case UNAUTHENTICATED -> Response.Status.UNAUTHORIZED;
+            case FORBIDDEN -> Response.Status.FORBIDDEN;
+            case NOT_FOUND -> Response.Status.NOT_FOUND;
+            case INVALID_ARGUMENT -> Response.Status.BAD_REQUEST;
+            case CONFLICT -> Response.Status.CONFLICT;
+            case INTERNAL -> Response.Status.INTERNAL_SERVER_ERROR;
+        };
+    }
+}

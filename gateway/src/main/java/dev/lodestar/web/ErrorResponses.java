@@ -1,0 +1,88 @@
+package dev.lodestar.web;
+
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.inject.Instance;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import dev.lodestar.graphql.ApiException;
+import dev.lodestar.graphql.ErrorCode;
+import io.quarkus.security.ForbiddenException;
+
+/**
+ * The one place REST and page refusals are turned into responses, in the {@link ErrorFormat} of the request's
+ * path. Missing authentication is left to Quarkus: bearer requests get 401 with {@code WWW-Authenticate}, admin
+ * pages a redirect to the Keycloak login.
+ */
+public class ErrorResponses {
+
+    private static final Logger LOG = Logger.getLogger(ErrorResponses.class);
+
+    private final List<ErrorFormat> formats;
+
+    ErrorResponses(Instance<ErrorFormat> formats) {
+        this.formats = formats.stream().sorted(Comparator.comparingInt((ErrorFormat f) -> f.pathPrefix().length()).reversed())
+                .toList();
+    }
+
+    @ServerExceptionMapper
+    public Response refused(ApiException exception, UriInfo uri) {
+        return formatFor(uri).render(exception.code(), exception.getMessage(), uri.getPath());
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException exception, UriInfo uri, ResourceInfo resource) {
+        String[] roles = rolesAllowed(resource);
+        String message = roles.length == 0 ? "your roles do not allow " + uri.getPath()
+                : uri.getPath() + " needs one of the roles " + String.join(", ", roles);
+        return formatFor(uri).render(ErrorCode.FORBIDDEN, message, uri.getPath());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException exception, UriInfo uri) {
+        return formatFor(uri).render(ErrorCode.NOT_FOUND, "nothing at " + uri.getPath(), uri.getPath());
+    }
+
+    /** Anything unexpected: logged with the request id, answered with only that id. */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response internal(RuntimeException exception, UriInfo uri) {
+        if (exception instanceof WebApplicationException web) {
+            return web.getResponse();
+        }
+        if (exception instanceof io.quarkus.security.UnauthorizedException
+                || exception instanceof io.quarkus.security.AuthenticationFailedException
+                || exception instanceof io.quarkus.security.AuthenticationRedirectException) {
+            throw exception;
+        }
+        String requestId = RequestIds.current();
+        LOG.errorf(exception, "Request %s to %s failed", requestId, uri.getPath());
+        return formatFor(uri).render(ErrorCode.INTERNAL,
+                "internal error; the server log has the details under request id " + requestId, uri.getPath());
+    }
+
+    private static String[] rolesAllowed(ResourceInfo resource) {
+        if (resource == null || resource.getResourceMethod() == null) {
+            return new String[0];
+        }
+        RolesAllowed roles = resource.getResourceMethod().getAnnotation(RolesAllowed.class);
+        if (roles == null) {
+            roles = resource.getResourceClass().getAnnotation(RolesAllowed.class);
+        }
+        return roles == null ? new String[0] : roles.value();
+    }
+
+    private ErrorFormat formatFor(UriInfo uri) {
+        String path = uri.getPath();
+        return formats.stream().filter(f -> path.startsWith(f.pathPrefix())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no error format for " + path));
+    }
+}

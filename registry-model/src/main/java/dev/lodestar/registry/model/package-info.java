@@ -1,0 +1,2 @@
+/** Persistent model of the model registry: registered models, their versions, tags and aliases. */
+package dev.lodestar.registry.model;
