@@ -1,6 +1,7 @@
 package dev.lodestar.artifacts;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -114,7 +115,7 @@ public class ArtifactService {
         if (!runIds.isEmpty()) {
             entityManager.createQuery("from RunArtifactEntity f where f.runId in :ids order by f.path", RunArtifactEntity.class)
                     .setParameter("ids", runIds).getResultList()
-                    .forEach(f -> files.computeIfAbsent(f.runId, k -> new java.util.ArrayList<>()).add(f));
+                    .forEach(f -> files.computeIfAbsent(f.runId, k -> new ArrayList<>()).add(f));
         }
         return files;
     }

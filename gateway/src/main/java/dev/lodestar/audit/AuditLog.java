@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.lodestar.audit.model.AuditEventEntity;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import dev.lodestar.identity.Actor;
 import dev.lodestar.identity.CurrentActor;
 import dev.lodestar.web.RequestIds;
@@ -38,11 +41,16 @@ public class AuditLog {
     private final EntityManager entityManager;
     private final CurrentActor currentActor;
     private final ObjectMapper json;
+    private final Timer appendTime;
 
-    AuditLog(EntityManager entityManager, CurrentActor currentActor, ObjectMapper json) {
+    AuditLog(EntityManager entityManager, CurrentActor currentActor, ObjectMapper json, MeterRegistry metrics) {
         this.entityManager = entityManager;
         this.currentActor = currentActor;
         this.json = json;
+        this.appendTime = Timer.builder("lodestar.audit.append")
+                .description("Time an audit event adds to the change it records (serialising it and inserting it)")
+                .publishPercentileHistogram()
+                .register(metrics);
     }
 
     /** Records {@code action} on resource {@code resourceId} by the current actor. */
@@ -54,7 +62,17 @@ public class AuditLog {
     /** Records {@code action} with the reason the actor gave. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(AuditAction action, String resourceId, Object before, Object after, String reason) {
-        Actor actor = currentActor.get();
+        append(currentActor.get(), action, resourceId, before, after, reason);
+    }
+
+    /** Records {@code action} done by Lodestar itself (a background job), not by a person. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void recordAsSystem(AuditAction action, String resourceId, Object before, Object after, String reason) {
+        append(Actor.SYSTEM, action, resourceId, before, after, reason);
+    }
+
+    private void append(Actor actor, AuditAction action, String resourceId, Object before, Object after, String reason) {
+        long started = System.nanoTime();
         AuditEventEntity event = new AuditEventEntity();
         event.at = Instant.now();
         event.actorSubject = actor.subject();
@@ -69,6 +87,7 @@ public class AuditLog {
         event.requestId = RequestIds.current();
         event.clientAddress = RequestIds.clientAddress();
         entityManager.persist(event);
+        appendTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
     /**

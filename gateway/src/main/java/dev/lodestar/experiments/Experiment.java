@@ -21,7 +21,7 @@ public record Experiment(
         @NonNull Instant createdAt,
         @NonNull Instant updatedAt) {
 
-    static Experiment of(ExperimentEntity entity) {
+    public static Experiment of(ExperimentEntity entity) {
         return new Experiment(entity.id.toString(), entity.name, entity.description,
                 entity.lifecycle == ExperimentEntity.Lifecycle.ARCHIVED, entity.createdBy, entity.createdAt,
                 entity.updatedAt);

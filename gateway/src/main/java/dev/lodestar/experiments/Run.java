@@ -24,7 +24,7 @@ public record Run(
         @Description("User name of whoever created the run.") String user,
         @Id String parentRunId) {
 
-    static Run of(RunEntity entity) {
+    public static Run of(RunEntity entity) {
         return new Run(RunIds.format(entity.id), entity.name, entity.experimentId.toString(), entity.status,
                 entity.startTime, entity.endTime, entity.userName,
                 entity.parentRunId == null ? null : RunIds.format(entity.parentRunId));

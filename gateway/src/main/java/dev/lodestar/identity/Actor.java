@@ -10,4 +10,7 @@ import java.util.Set;
  * @param roles   the realm roles the token carries
  */
 public record Actor(String subject, String name, Set<String> roles) {
+
+    /** Lodestar itself, for changes no person made: a registration finishing, a request expiring. */
+    public static final Actor SYSTEM = new Actor("lodestar", "system", Set.of());
 }

@@ -1,7 +1,15 @@
 package dev.lodestar.testing;
 
+import static io.restassured.RestAssured.given;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+
+import io.restassured.path.json.JsonPath;
 
 /** Test data made through the public API, with names unique to each test so tests never see each other's data. */
 public final class Fixtures {
@@ -34,5 +42,61 @@ public final class Fixtures {
     /** A param or tag input. */
     public static Map<String, Object> pair(String key, String value) {
         return Map.of("key", key, "value", value);
+    }
+
+    /** Uploads bytes as alice to {@code /api/artifacts}; returns the answer ({@code id}, {@code sha256}, {@code size}). */
+    public static JsonPath upload(byte[] bytes) {
+        return given().header("Authorization", "Bearer " + Tokens.of("alice"))
+                .contentType("application/octet-stream").body(bytes)
+                .post("/api/artifacts")
+                .then().statusCode(201).extract().jsonPath();
+    }
+
+    /** The bytes of a small Tribuo model from the shared golden files ({@code churn-logistic}, {@code spend-linear}). */
+    public static byte[] tribuoModel(String name) {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/models/" + name + ".tribuo")) {
+            if (in == null) {
+                throw new IllegalArgumentException("no golden model " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Registers a model as alice; returns its name. */
+    public static String createModel(String name) {
+        return GraphQL.as("alice").data("mutation($n: String!) { createRegisteredModel(name: $n) { name } }", "n", name)
+                .getString("createRegisteredModel.name");
+    }
+
+    /** Registers a version of {@code model} from {@code bytes} as alice and waits until it is READY; returns its number. */
+    public static int createReadyVersion(String model, byte[] bytes) {
+        String artifact = upload(bytes).getString("id");
+        int version = GraphQL.as("alice").data("mutation($n: String!, $a: ID!) { createModelVersion(name: $n, artifactId: $a) { version } }",
+                "n", model, "a", artifact).getInt("createModelVersion.version");
+        String status = awaitRegistered(model, version);
+        if (!status.equals("READY")) {
+            throw new AssertionError("version " + version + " of " + model + " ended " + status);
+        }
+        return version;
+    }
+
+    /** Waits until a version has left {@code PENDING_REGISTRATION}; returns its status. */
+    public static String awaitRegistered(String model, int version) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            String status = GraphQL.as("alice").data("query($n: String!, $v: Int!) { modelVersion(name: $n, version: $v) { status } }",
+                    "n", model, "v", version).getString("modelVersion.status");
+            if (!status.equals("PENDING_REGISTRATION") || System.nanoTime() > deadline) {
+                return status;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
     }
 }
