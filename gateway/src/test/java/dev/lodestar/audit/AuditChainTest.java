@@ -52,7 +52,7 @@ class AuditChainTest {
         JsonPath event;
         do {
             Thread.sleep(20);
-            event = GraphQL.as("carol").data(EVENTS, "filter", Map.of("resourceId", experiment));
+            event = GraphQL.as("carol").data(EVENTS, "filter", Map.of("resourceType", "EXPERIMENT", "resourceId", experiment));
         } while (event.getString("auditEvents.edges[0].node.chainHash") == null
                 && System.nanoTime() - created < TimeUnit.SECONDS.toNanos(5));
         Duration waited = Duration.ofNanos(System.nanoTime() - created);
@@ -162,10 +162,12 @@ class AuditChainTest {
         String experiment = Fixtures.createExperiment(Fixtures.unique("read"));
         GraphQL.as("alice").data("mutation($id: ID!) { archiveExperiment(id: $id) { id } }", "id", experiment);
 
-        var page = GraphQL.as("dave").data(EVENTS, "filter", Map.of("resourceId", experiment), "first", 1);
-        var next = GraphQL.as("dave").data(EVENTS, "filter", Map.of("resourceId", experiment), "first", 1,
+        Map<String, String> ofExperiment = Map.of("resourceType", "EXPERIMENT", "resourceId", experiment);
+        var page = GraphQL.as("dave").data(EVENTS, "filter", ofExperiment, "first", 1);
+        var next = GraphQL.as("dave").data(EVENTS, "filter", ofExperiment, "first", 1,
                 "after", page.getString("auditEvents.pageInfo.endCursor"));
-        var archived = GraphQL.as("carol").data(EVENTS, "filter", Map.of("resourceId", experiment, "action", "EXPERIMENT_ARCHIVED"));
+        var archived = GraphQL.as("carol").data(EVENTS, "filter",
+                Map.of("resourceType", "EXPERIMENT", "resourceId", experiment, "action", "EXPERIMENT_ARCHIVED"));
 
         assertThat(page.getInt("auditEvents.totalCount")).isEqualTo(2);
         assertThat(page.getList("auditEvents.edges.node.action")).containsExactly("EXPERIMENT_ARCHIVED");
@@ -184,7 +186,7 @@ class AuditChainTest {
     /** The sequence of the event that created {@code experiment}, once it is sealed. */
     static long sealedEventOf(String experiment) {
         GraphQL.as("carol").data(VERIFY);
-        return GraphQL.as("carol").data(EVENTS, "filter", Map.of("resourceId", experiment, "action", "EXPERIMENT_CREATED"))
+        return GraphQL.as("carol").data(EVENTS, "filter", Map.of("resourceType", "EXPERIMENT", "resourceId", experiment, "action", "EXPERIMENT_CREATED"))
                 .getLong("auditEvents.edges[0].node.sequence");
     }
 

@@ -13,9 +13,12 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import dev.lodestar.testing.GraphQL;
+import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -24,6 +27,9 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class StatementCountTest {
+
+    @Inject
+    Scheduler scheduler;
 
     private static final String LIST = """
             query($experiment: [ID!], $first: Int) {
@@ -52,14 +58,34 @@ class StatementCountTest {
         }
         alice.data(LIST, "experiment", List.of(experiment), "first", 10); // warm: lazy initialisation outside the count
 
-        long ten = statementsFor(alice, experiment, 10);
-        long thousand = statementsFor(alice, experiment, 1000);
+        long ten;
+        long thousand;
+        scheduler.pause();
+        try {
+            ten = statementsFor(alice, experiment, 10);
+            thousand = statementsFor(alice, experiment, 1000);
+        } finally {
+            scheduler.resume();
+        }
 
         assertThat(thousand).isEqualTo(ten);
         assertThat(ten).isLessThanOrEqualTo(8);
     }
 
+    /**
+     * The statements one listing costs. The counter is process-wide: the background sweeps of the registry and the
+     * approvals are paused while counting, and since anything else running alongside could only add statements, the
+     * fewest of a few listings is the listing's own.
+     */
     private static long statementsFor(GraphQL client, String experiment, int first) {
+        long fewest = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            fewest = Math.min(fewest, statementsOfOneListing(client, experiment, first));
+        }
+        return fewest;
+    }
+
+    private static long statementsOfOneListing(GraphQL client, String experiment, int first) {
         long before = preparedStatements();
         var data = client.data(LIST, "experiment", List.of(experiment), "first", first);
         long after = preparedStatements();
