@@ -31,6 +31,7 @@ import dev.lodestar.graphql.PageInfo;
 import dev.lodestar.identity.Actor;
 import dev.lodestar.identity.CurrentActor;
 import dev.lodestar.registry.ModelCard;
+import dev.lodestar.registry.ModelDescriptions;
 import dev.lodestar.registry.ModelRegistry;
 import dev.lodestar.registry.ModelVersion;
 import dev.lodestar.registry.model.ModelAliasEntity;
@@ -66,9 +67,10 @@ public class Promotions {
     private final CurrentActor currentActor;
     private final ApprovalsConfig config;
     private final ObjectMapper json;
+    private final ModelDescriptions descriptions;
 
     Promotions(EntityManager entityManager, ModelRegistry registry, RunService runs, AuditLog audit, CurrentActor currentActor,
-            ApprovalsConfig config, ObjectMapper json) {
+            ApprovalsConfig config, ObjectMapper json, ModelDescriptions descriptions) {
         this.entityManager = entityManager;
         this.registry = registry;
         this.runs = runs;
@@ -76,6 +78,7 @@ public class Promotions {
         this.currentActor = currentActor;
         this.config = config;
         this.json = json;
+        this.descriptions = descriptions;
     }
 
     /** Opens a request to point protected alias {@code alias} of model {@code name} at {@code version}. */
@@ -271,7 +274,7 @@ public class Promotions {
     private PromotionEvidence evidence(RegisteredModelEntity model, ModelVersionEntity version) {
         ModelVersion described = registry.toApi(List.of(version)).get(0);
         List<Metric> metrics = version.runId == null ? List.of() : runs.latestMetricsOf(List.of(version.runId)).getOrDefault(version.runId, List.of());
-        ModelCard card = new ModelCard(version.cardIntendedUse, version.cardTrainingData, version.cardEvaluation, version.cardLimitations);
+        ModelCard card = descriptions.cardOf(version);
         return new PromotionEvidence(metrics, card, described.artifactSha256(), version.format, described.runId(), null);
     }
 

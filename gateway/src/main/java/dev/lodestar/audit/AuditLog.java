@@ -1,5 +1,6 @@
 package dev.lodestar.audit;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -9,6 +10,9 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -17,11 +21,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.lodestar.audit.model.AuditEventEntity;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import dev.lodestar.identity.Actor;
 import dev.lodestar.identity.CurrentActor;
 import dev.lodestar.web.RequestIds;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /**
  * Appends audit events. Must be called inside the transaction of the change it records
@@ -42,14 +46,22 @@ public class AuditLog {
     private final CurrentActor currentActor;
     private final ObjectMapper json;
     private final Timer appendTime;
+    private final TransactionSynchronizationRegistry transactions;
+    private final AuditSealer sealer;
 
-    AuditLog(EntityManager entityManager, CurrentActor currentActor, ObjectMapper json, MeterRegistry metrics) {
+    AuditLog(EntityManager entityManager, CurrentActor currentActor, ObjectMapper json, MeterRegistry metrics,
+            TransactionSynchronizationRegistry transactions, AuditSealer sealer) {
         this.entityManager = entityManager;
+        this.transactions = transactions;
+        this.sealer = sealer;
         this.currentActor = currentActor;
         this.json = json;
         this.appendTime = Timer.builder("lodestar.audit.append")
                 .description("Time an audit event adds to the change it records (serialising it and inserting it)")
+                .publishPercentiles(0.5, 0.99)
                 .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(1))
                 .register(metrics);
     }
 
@@ -87,7 +99,28 @@ public class AuditLog {
         event.requestId = RequestIds.current();
         event.clientAddress = RequestIds.clientAddress();
         entityManager.persist(event);
+        sealAfterCommit();
         appendTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
+    /** Asks the sealer, once per transaction, to seal this transaction's events as soon as they commit. */
+    private void sealAfterCommit() {
+        if (transactions.getResource(AuditSealer.class) != null) {
+            return;
+        }
+        transactions.putResource(AuditSealer.class, Boolean.TRUE);
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    sealer.sealSoon();
+                }
+            }
+        });
     }
 
     /**

@@ -24,9 +24,6 @@ import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lodestar.experiments.Metric;
 import dev.lodestar.experiments.Run;
@@ -50,12 +47,12 @@ public class RegistryGraphQL {
 
     private final ModelRegistry registry;
     private final RunService runs;
-    private final ObjectMapper json;
+    private final ModelDescriptions descriptions;
 
-    RegistryGraphQL(ModelRegistry registry, RunService runs, ObjectMapper json) {
+    RegistryGraphQL(ModelRegistry registry, RunService runs, ModelDescriptions descriptions) {
         this.registry = registry;
         this.runs = runs;
-        this.json = json;
+        this.descriptions = descriptions;
     }
 
     @Query
@@ -253,14 +250,12 @@ public class RegistryGraphQL {
 
     @Description("The input features the model reads, in order; empty for files that are not models Lodestar reads.")
     public @NonNull List<@NonNull ModelFeature> signature(@Source ModelVersion version) {
-        return version.entity().signature == null ? List.of() : read(version.entity().signature, new TypeReference<List<ModelFeature>>() {
-        });
+        return descriptions.signatureOf(version.entity());
     }
 
     @Description("What the model answers; null for files that are not models Lodestar reads.")
     public ModelOutput output(@Source ModelVersion version) {
-        return version.entity().output == null ? null : read(version.entity().output, new TypeReference<ModelOutput>() {
-        });
+        return descriptions.outputOf(version.entity());
     }
 
     @Description("Tribuo's training provenance of the model, as JSON; null for other files.")
@@ -270,8 +265,7 @@ public class RegistryGraphQL {
 
     @Description("The version's model card.")
     public @NonNull ModelCard card(@Source ModelVersion version) {
-        ModelVersionEntity entity = version.entity();
-        return new ModelCard(entity.cardIntendedUse, entity.cardTrainingData, entity.cardEvaluation, entity.cardLimitations);
+        return descriptions.cardOf(version.entity());
     }
 
     @Description("The run that produced this version.")
@@ -294,13 +288,5 @@ public class RegistryGraphQL {
     public @NonNull List<@NonNull RegisteredModel> model(@Source List<ModelVersion> versions) {
         Map<Long, RegisteredModelEntity> models = registry.byIds(versions.stream().map(ModelVersion::modelId).distinct().toList());
         return versions.stream().map(v -> RegisteredModel.of(models.get(v.modelId()))).toList();
-    }
-
-    private <T> T read(String text, TypeReference<T> type) {
-        try {
-            return json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored model description is not valid JSON", e);
-        }
     }
 }

@@ -1,5 +1,12 @@
 package dev.lodestar.web;
 
+import static dev.lodestar.identity.Roles.ADMIN;
+import static dev.lodestar.identity.Roles.APPROVER;
+import static dev.lodestar.identity.Roles.AUDITOR;
+import static dev.lodestar.identity.Roles.DATA_SCIENTIST;
+
+import java.util.Set;
+
 import dev.lodestar.identity.Actor;
 import dev.lodestar.identity.CurrentActor;
 import io.quarkus.arc.Arc;
@@ -15,5 +22,33 @@ public class AdminGlobals {
     /** The logged-in user, for the page header; null on pages shown before login. */
     static Actor actor() {
         return Arc.container().instance(CurrentActor.class).get().find().orElse(null);
+    }
+
+    /** The logged-in user's form token, for the hidden {@code csrf} field of every form. */
+    static String csrf() {
+        return Arc.container().instance(FormTokens.class).get().current();
+    }
+
+    /** Which sections the logged-in user may open, so the navigation offers only those. */
+    static Menu menu() {
+        Actor actor = actor();
+        return Menu.of(actor == null ? Set.of() : actor.roles());
+    }
+
+    /**
+     * The admin's sections a set of roles may open; the pages themselves enforce the same rules.
+     *
+     * @param tracking  experiments and models, for every Lodestar role but the predictor
+     * @param approvals the promotion queue, likewise
+     * @param audit     the audit trail, for auditors and admins
+     * @param roles     user roles, for admins
+     */
+    public record Menu(boolean tracking, boolean approvals, boolean audit, boolean roles) {
+
+        static Menu of(Set<String> roles) {
+            boolean reader = roles.contains(DATA_SCIENTIST) || roles.contains(APPROVER) || roles.contains(AUDITOR)
+                    || roles.contains(ADMIN);
+            return new Menu(reader, reader, roles.contains(AUDITOR) || roles.contains(ADMIN), roles.contains(ADMIN));
+        }
     }
 }

@@ -36,6 +36,12 @@ public class ErrorResponses {
 
     @ServerExceptionMapper
     public Response refused(ApiException exception, UriInfo uri) {
+        if (exception.code() == ErrorCode.INTERNAL) {
+            String requestId = RequestIds.current();
+            LOG.errorf("Request %s to %s failed: %s", requestId, uri.getPath(), exception.getMessage());
+            return formatFor(uri).render(ErrorCode.INTERNAL,
+                    "internal error; the server log has the details under request id " + requestId, uri.getPath());
+        }
         return formatFor(uri).render(exception.code(), exception.getMessage(), uri.getPath());
     }
 

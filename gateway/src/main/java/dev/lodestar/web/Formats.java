@@ -27,6 +27,16 @@ public class Formats {
         return LineChart.label(value);
     }
 
+    /** The value encoded as one URL path segment: {@code /admin/models/{name.segment}}. */
+    static String segment(String value) {
+        return Links.segment(value);
+    }
+
+    /** The value encoded for a URL query parameter. */
+    static String encoded(String value) {
+        return Links.encode(value);
+    }
+
     /** Items separated by commas, in their order. */
     static String joined(java.util.Collection<String> items) {
         return String.join(", ", items);

@@ -13,4 +13,9 @@ public final class Links {
     public static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
+
+    /** {@code value} encoded as one URL path segment (a model name with spaces or slashes stays one segment). */
+    public static String segment(String value) {
+        return encode(value).replace("+", "%20");
+    }
 }

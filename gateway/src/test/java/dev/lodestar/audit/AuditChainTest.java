@@ -7,10 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import dev.lodestar.devstack.TestStack;
+import dev.lodestar.testing.AuditTampering;
 import dev.lodestar.testing.Fixtures;
 import dev.lodestar.testing.GraphQL;
 import dev.lodestar.testing.Tokens;
@@ -70,7 +67,7 @@ class AuditChainTest {
     void aRowChangedDirectlyInPostgresIsNamed() throws SQLException {
         long sequence = sealedEventOf(Fixtures.createExperiment(Fixtures.unique("altered")));
         try {
-            tamper("update audit_event set actor_name = 'mallory' where sequence = " + sequence);
+            AuditTampering.tamper("update audit_event set actor_name = 'mallory' where sequence = " + sequence);
 
             var verification = GraphQL.as("carol").data(VERIFY);
 
@@ -78,7 +75,7 @@ class AuditChainTest {
             assertThat(verification.getLong("verifyAuditTrail.firstBrokenSequence")).isEqualTo(sequence);
             assertThat(verification.getString("verifyAuditTrail.problem")).contains("altered");
         } finally {
-            tamper("update audit_event set actor_name = 'alice' where sequence = " + sequence);
+            AuditTampering.tamper("update audit_event set actor_name = 'alice' where sequence = " + sequence);
         }
         assertThat(GraphQL.as("carol").data(VERIFY).getBoolean("verifyAuditTrail.ok")).isTrue();
     }
@@ -90,7 +87,7 @@ class AuditChainTest {
         long position = GraphQL.as("carol").data("query($s: Int!) { auditEvent(sequence: $s) { chainPosition } }", "s", removed)
                 .getLong("auditEvent.chainPosition");
         try {
-            tamper("create table removed_event as select * from audit_event where sequence = " + removed,
+            AuditTampering.tamper("create table removed_event as select * from audit_event where sequence = " + removed,
                     "create table removed_seal as select * from audit_seal where sequence = " + removed,
                     "delete from audit_seal where sequence = " + removed,
                     "delete from audit_event where sequence = " + removed);
@@ -101,7 +98,7 @@ class AuditChainTest {
             assertThat(verification.getString("verifyAuditTrail.problem")).contains("removed").contains("position " + (position - 1));
             assertThat(verification.getLong("verifyAuditTrail.firstBrokenSequence")).isBetween(removed + 1, next);
         } finally {
-            tamper("insert into audit_event overriding system value select * from removed_event",
+            AuditTampering.tamper("insert into audit_event overriding system value select * from removed_event",
                     "insert into audit_seal select * from removed_seal", "drop table removed_event", "drop table removed_seal");
         }
         assertThat(GraphQL.as("carol").data(VERIFY).getBoolean("verifyAuditTrail.ok")).isTrue();
@@ -114,14 +111,14 @@ class AuditChainTest {
         String swap = "update audit_seal set sequence = case sequence when " + first + " then " + second + " else " + first + " end"
                 + " where sequence in (" + first + ", " + second + ")";
         try {
-            tamper("alter table audit_seal drop constraint audit_seal_sequence_key", swap);
+            AuditTampering.tamper("alter table audit_seal drop constraint audit_seal_sequence_key", swap);
 
             var verification = GraphQL.as("carol").data(VERIFY);
 
             assertThat(verification.getBoolean("verifyAuditTrail.ok")).isFalse();
             assertThat(verification.getLong("verifyAuditTrail.firstBrokenSequence")).isEqualTo(second);
         } finally {
-            tamper(swap, "alter table audit_seal add constraint audit_seal_sequence_key unique (sequence)");
+            AuditTampering.tamper(swap, "alter table audit_seal add constraint audit_seal_sequence_key unique (sequence)");
         }
         assertThat(GraphQL.as("carol").data(VERIFY).getBoolean("verifyAuditTrail.ok")).isTrue();
     }
@@ -188,26 +185,6 @@ class AuditChainTest {
         GraphQL.as("carol").data(VERIFY);
         return GraphQL.as("carol").data(EVENTS, "filter", Map.of("resourceType", "EXPERIMENT", "resourceId", experiment, "action", "EXPERIMENT_CREATED"))
                 .getLong("auditEvents.edges[0].node.sequence");
-    }
-
-    /**
-     * Runs statements the way someone with the database owner's password could: with the audit tables' own
-     * triggers switched off for the length of one transaction.
-     */
-    static void tamper(String... statements) throws SQLException {
-        TestStack.Addresses stack = TestStack.get();
-        try (Connection db = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
-                Statement statement = db.createStatement()) {
-            db.setAutoCommit(false);
-            statement.execute("alter table audit_event disable trigger user");
-            statement.execute("alter table audit_seal disable trigger user");
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-            statement.execute("alter table audit_event enable trigger user");
-            statement.execute("alter table audit_seal enable trigger user");
-            db.commit();
-        }
     }
 
     /** The single-file verifier run as an auditor would: {@code java AuditChainFormat.java <file>}. */

@@ -3,9 +3,12 @@ package dev.lodestar.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -105,6 +108,58 @@ public final class Browser implements AutoCloseable {
         field.submit();
         wait.until(d -> !d.getCurrentUrl().equals(before));
         return this;
+    }
+
+    /** Types {@code value} into the field matching a CSS selector. */
+    public Browser fill(String css, String value) {
+        WebElement field = one(css);
+        field.clear();
+        field.sendKeys(value);
+        return this;
+    }
+
+    /** Clicks the button matching a CSS selector and waits for the page its form leads to. */
+    public Browser press(String css) {
+        WebElement button = one(css);
+        button.click();
+        wait.until(ExpectedConditions.stalenessOf(button));
+        return this;
+    }
+
+    /**
+     * Sends a form post from the current page, as a replayed or forged form would be sent, and waits for the
+     * answer page.
+     */
+    public Browser post(String path, Map<String, String> fields) {
+        WebElement body = driver.findElement(By.tagName("body"));
+        ((JavascriptExecutor) driver).executeScript("""
+                const form = document.createElement('form');
+                form.method = 'post';
+                form.action = arguments[0];
+                for (const [name, value] of Object.entries(arguments[1])) {
+                  const input = document.createElement('input');
+                  input.type = 'hidden';
+                  input.name = name;
+                  input.value = value;
+                  form.appendChild(input);
+                }
+                document.body.appendChild(form);
+                form.submit();""", base + path, fields);
+        wait.until(ExpectedConditions.stalenessOf(body));
+        return this;
+    }
+
+    /** The form token of the current page, or a made-up one if the page has no form. */
+    public String formToken() {
+        List<WebElement> fields = driver.findElements(By.cssSelector("input[name=csrf]"));
+        return fields.isEmpty() ? "no-token-on-this-page" : fields.get(0).getAttribute("value");
+    }
+
+    /** The session's cookies for the gateway, to send a request the browser itself would not. */
+    public Map<String, String> cookies() {
+        Map<String, String> cookies = new HashMap<>();
+        driver.manage().getCookies().forEach(c -> cookies.put(c.getName(), c.getValue()));
+        return cookies;
     }
 
     @Override

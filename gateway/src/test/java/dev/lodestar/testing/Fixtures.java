@@ -72,9 +72,14 @@ public final class Fixtures {
 
     /** Registers a version of {@code model} from {@code bytes} as alice and waits until it is READY; returns its number. */
     public static int createReadyVersion(String model, byte[] bytes) {
+        return createReadyVersion(model, bytes, null);
+    }
+
+    /** Like {@link #createReadyVersion(String, byte[])}, for a version produced by run {@code runId}. */
+    public static int createReadyVersion(String model, byte[] bytes, String runId) {
         String artifact = upload(bytes).getString("id");
-        int version = GraphQL.as("alice").data("mutation($n: String!, $a: ID!) { createModelVersion(name: $n, artifactId: $a) { version } }",
-                "n", model, "a", artifact).getInt("createModelVersion.version");
+        int version = GraphQL.as("alice").data("mutation($n: String!, $a: ID!, $r: ID) { createModelVersion(name: $n, artifactId: $a, runId: $r) { version } }",
+                "n", model, "a", artifact, "r", runId).getInt("createModelVersion.version");
         String status = awaitRegistered(model, version);
         if (!status.equals("READY")) {
             throw new AssertionError("version " + version + " of " + model + " ended " + status);

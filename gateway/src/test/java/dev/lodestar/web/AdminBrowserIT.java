@@ -5,7 +5,6 @@ import static dev.lodestar.testing.Fixtures.createRun;
 import static dev.lodestar.testing.Fixtures.metric;
 import static dev.lodestar.testing.Fixtures.pair;
 import static dev.lodestar.testing.Fixtures.unique;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -16,14 +15,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
 
-import dev.lodestar.devstack.LocalKeycloak;
 import dev.lodestar.devstack.TestStack;
 import dev.lodestar.testing.Browser;
 import dev.lodestar.testing.GraphQL;
+import dev.lodestar.testing.KeycloakRealm;
 import dev.lodestar.testing.LodestarStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import io.restassured.http.ContentType;
 
 /**
  * The admin in a real headless Chromium against the packaged gateway and the real Keycloak login page.
@@ -103,7 +101,7 @@ class AdminBrowserIT {
     @Test
     void aUserWithoutALodestarRoleIsToldWhy() {
         String user = unique("nora");
-        createUserWithoutRoles(user);
+        KeycloakRealm.createUserWithoutRoles(user);
         try (Browser browser = Browser.start(base())) {
             browser.loginAndOpen(user, "/admin/experiments");
             assertThat(browser.text()).contains("You may not see this page").contains("data-scientist").doesNotContain(experimentName);
@@ -120,21 +118,5 @@ class AdminBrowserIT {
 
     private static String firstRunName(Browser browser) {
         return browser.one("#runs tbody tr td a").getText();
-    }
-
-    /** Creates a realm user with a password and no realm role, through Keycloak's admin API. */
-    private static void createUserWithoutRoles(String user) {
-        String issuer = TestStack.get().issuer();
-        String server = issuer.substring(0, issuer.indexOf("/realms/"));
-        String admin = given().formParams(Map.of("grant_type", "password", "client_id", "admin-cli",
-                "username", LocalKeycloak.BOOTSTRAP_ADMIN, "password", LocalKeycloak.BOOTSTRAP_ADMIN))
-                .post(server + "/realms/master/protocol/openid-connect/token")
-                .then().statusCode(200).extract().path("access_token");
-        given().auth().oauth2(admin).contentType(ContentType.JSON)
-                .body(Map.of("username", user, "enabled", true, "emailVerified", true, "firstName", "No", "lastName", "Role",
-                        "email", user + "@example.com",
-                        "credentials", List.of(Map.of("type", "password", "value", user, "temporary", false))))
-                .post(server + "/admin/realms/lodestar/users")
-                .then().statusCode(201);
     }
 }

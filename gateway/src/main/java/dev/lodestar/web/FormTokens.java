@@ -1,0 +1,70 @@
+package dev.lodestar.web;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.lodestar.graphql.ApiException;
+import dev.lodestar.graphql.ErrorCode;
+import dev.lodestar.identity.Actor;
+import dev.lodestar.identity.CurrentActor;
+
+/**
+ * Cross-site request protection for the admin's forms. Every form carries a hidden {@code csrf} field holding an
+ * HMAC of the logged-in user's subject under a server secret; a POST is accepted only with the token of the user
+ * who sends it. A page from another site cannot read the token, so it cannot forge a form; a form captured from
+ * one user does not work for another. {@link SameOriginPosts} adds the browser's Origin check on top.
+ */
+@ApplicationScoped
+public class FormTokens {
+
+    /** Name of the hidden field every admin form carries. */
+    public static final String FIELD = "csrf";
+
+    private static final String ALGORITHM = "HmacSHA256";
+
+    private final SecretKeySpec key;
+    private final CurrentActor actor;
+
+    FormTokens(AdminConfig config, CurrentActor actor) {
+        byte[] secret = config.formKey().map(k -> k.getBytes(StandardCharsets.UTF_8)).orElseGet(() -> {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            return random;
+        });
+        this.key = new SecretKeySpec(secret, ALGORITHM);
+        this.actor = actor;
+    }
+
+    /** The token the current user's forms carry. */
+    public String current() {
+        return tokenOf(actor.get());
+    }
+
+    /** Refuses the request with {@code FORBIDDEN} unless {@code token} is the current user's form token. */
+    public void check(String token) {
+        byte[] expected = tokenOf(actor.get()).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = token == null ? new byte[0] : token.getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(expected, given)) {
+            throw new ApiException(ErrorCode.FORBIDDEN,
+                    "this form was not issued to you by this page (it is stale, was copied, or came from another site); reload the page and try again");
+        }
+    }
+
+    private String tokenOf(Actor user) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(user.subject().getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+}
