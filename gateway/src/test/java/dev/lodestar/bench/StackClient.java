@@ -76,6 +76,23 @@ final class StackClient {
         }
     }
 
+    /** GETs a path of the gateway without a token (health, metrics); returns the body. */
+    String get(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(env("LODESTAR_GATEWAY_URL") + path)).timeout(Duration.ofSeconds(30)).build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + path + " answered HTTP " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     synchronized String token() {
         if (token == null || System.currentTimeMillis() > tokenExpiresAt) {
             String form = "grant_type=password&client_id=" + env("LODESTAR_CLI_CLIENT_ID") + "&username="

@@ -9,15 +9,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -81,13 +77,13 @@ public final class TrackingBench {
             System.out.printf("  round %d: JDBC floor %,.0f points/s, logBatch %,.0f points/s%n", round,
                     floor.get(floor.size() - 1), ingest.get(ingest.size() - 1));
         }
-        double ingestMedian = median(ingest);
-        double floorMedian = median(floor);
+        double ingestMedian = Stats.median(ingest);
+        double floorMedian = Stats.median(floor);
 
         String searchExperiment = searchDataset();
         double[] latencies = searchLatencies(searchExperiment);
-        double p50 = percentile(latencies, 50);
-        double p95 = percentile(latencies, 95);
+        double p50 = Stats.percentile(latencies, 50);
+        double p95 = Stats.percentile(latencies, 95);
 
         System.out.println();
         System.out.printf("%-44s %14s%n", "measure", "value");
@@ -100,10 +96,10 @@ public final class TrackingBench {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("ingest_points_per_s", Math.round(ingestMedian));
         figures.put("jdbc_floor_points_per_s", Math.round(floorMedian));
-        figures.put("ingest_floor_ratio", round(ingestMedian / floorMedian, 3));
+        figures.put("ingest_floor_ratio", Stats.round(ingestMedian / floorMedian, 3));
         figures.put("ingest_threads", THREADS);
-        figures.put("search_p50_ms", round(p50, 2));
-        figures.put("search_p95_ms", round(p95, 2));
+        figures.put("search_p50_ms", Stats.round(p50, 2));
+        figures.put("search_p95_ms", Stats.round(p95, 2));
         figures.put("search_runs", SEARCH_RUNS);
         figures.put("search_queries", SEARCH_QUERIES);
         Path out = data.resolve("bench/tracking.json");
@@ -129,7 +125,7 @@ public final class TrackingBench {
             bodies.add(ofThread);
         }
         long started = System.nanoTime();
-        parallel(thread -> {
+        Load.parallel(THREADS, thread -> {
             for (String body : bodies.get(thread)) {
                 client.graphql(body);
             }
@@ -145,7 +141,7 @@ public final class TrackingBench {
             runs.add(uuid(createRun(experiment)));
         }
         long started = System.nanoTime();
-        parallel(thread -> {
+        Load.parallel(THREADS, thread -> {
             try (Connection connection = DriverManager.getConnection(client.env("LODESTAR_DB_JDBC_URL")
                     + "?reWriteBatchedInserts=true", client.env("LODESTAR_DB_USER"), client.env("LODESTAR_DB_PASSWORD"));
                     PreparedStatement insert = connection.prepareStatement(
@@ -213,7 +209,7 @@ public final class TrackingBench {
             String id = experiment;
             AtomicInteger next = new AtomicInteger();
             long started = System.nanoTime();
-            parallel(thread -> {
+            Load.parallel(THREADS, thread -> {
                 for (int n; (n = next.getAndIncrement()) < missing;) {
                     String run = createRun(id);
                     List<Map<String, Object>> metrics = new ArrayList<>();
@@ -273,45 +269,5 @@ public final class TrackingBench {
     private static UUID uuid(String hex) {
         return UUID.fromString(hex.replaceFirst("(\\p{XDigit}{8})(\\p{XDigit}{4})(\\p{XDigit}{4})(\\p{XDigit}{4})(\\p{XDigit}+)",
                 "$1-$2-$3-$4-$5"));
-    }
-
-    private interface Worker {
-        void run(int thread) throws Exception;
-    }
-
-    private static void parallel(Worker worker) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    worker.run(thread);
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-    }
-
-    private static double percentile(double[] values, double percentile) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int index = (int) Math.ceil(percentile / 100 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static double round(double value, int digits) {
-        double scale = Math.pow(10, digits);
-        return Math.round(value * scale) / scale;
     }
 }
