@@ -10,6 +10,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Seals audit events into the hash chain and verifies it, over plain JDBC on a connection the caller provides
@@ -24,8 +28,10 @@ public final class AuditChain {
     /** Advisory lock key of the sealer ("LODESTAR" in ASCII). */
     private static final long SEALER_LOCK = 0x4C4F444553544152L;
 
-    private static final String EVENT_COLUMNS = "e.sequence, e.at, e.actor_subject, e.actor_name, e.actor_roles, e.action,"
-            + " e.resource_type, e.resource_id, e.before::text, e.after::text, e.reason, e.request_id, e.client_address";
+    private static final String EVENT_COLUMNS = "e.sequence,"
+            + " to_char(e.at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), e.actor_subject, e.actor_name,"
+            + " e.actor_roles::text, e.action, e.resource_type, e.resource_id, e.before::text, e.after::text, e.reason, e.request_id,"
+            + " e.client_address";
 
     private AuditChain() {
     }
@@ -75,7 +81,7 @@ public final class AuditChain {
             waiting.setInt(1, max);
             try (ResultSet events = waiting.executeQuery()) {
                 while (events.next()) {
-                    AuditChainFormat.Event event = event(events);
+                    AuditChainFormat.Event event = event(events, 1);
                     hash = hasher.next(hash, AuditChainFormat.canonical(event, canonical));
                     insert.setLong(1, ++position);
                     insert.setLong(2, event.sequence());
@@ -98,56 +104,146 @@ public final class AuditChain {
         return sequences.size();
     }
 
-    /**
-     * Recomputes the whole chain in position order and compares it with the stored hashes; also checks that every
-     * event is either sealed or waiting for its seal. Streams the chain, so memory stays flat however long it is.
-     */
-    public static Verification verify(Connection db) throws SQLException {
-        boolean autoCommit = db.getAutoCommit();
-        db.setAutoCommit(false);
-        try (Statement statement = db.createStatement()) {
-            statement.execute("set transaction isolation level repeatable read, read only");
-            Verification result = verifyInSnapshot(db);
-            db.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            db.rollback();
-            throw e;
-        } finally {
-            db.setAutoCommit(autoCommit);
-        }
+    /** Opens connections to the audit tables, each on the same search path. */
+    @FunctionalInterface
+    public interface Connections {
+        Connection open() throws SQLException;
     }
 
-    private static Verification verifyInSnapshot(Connection db) throws SQLException {
-        AuditChainFormat.Hasher hasher = new AuditChainFormat.Hasher();
-        StringBuilder canonical = new StringBuilder(512);
-        String hash = AuditChainFormat.GENESIS;
-        long position = 0;
-        try (PreparedStatement chain = db.prepareStatement("select s.position, s.sequence, s.hash, e.sequence is null, " + EVENT_COLUMNS
-                + " from audit_seal s left join audit_event e on e.sequence = s.sequence order by s.position")) {
-            chain.setFetchSize(10_000);
-            try (ResultSet rows = chain.executeQuery()) {
-                while (rows.next()) {
-                    long at = rows.getLong(1);
-                    long sequence = rows.getLong(2);
-                    String stored = rows.getString(3);
-                    if (at != position + 1) {
-                        return Verification.broken(position, sequence, "the chain jumps from position " + position + " to " + at
-                                + ": sealed events before event " + sequence + " were removed");
+    /** Rows checked per task: big enough to stream well, small enough to spread over the workers. */
+    private static final int CHUNK = 50_000;
+
+    /**
+     * Recomputes every seal from the stored events and names the first event altered, removed, reordered or
+     * written around the log. All reads share one snapshot (exported by the first connection), so the answer is
+     * that of a single instant even though stretches of the chain are checked in parallel: each seal's hash
+     * depends only on the stored hash before it and the event's content, so stretches check independently, and
+     * the lowest broken position among them is the first break of the whole chain.
+     */
+    public static Verification verify(Connections connections, int workers) throws SQLException {
+        try (Connection db = connections.open()) {
+            db.setAutoCommit(false);
+            try (Statement statement = db.createStatement()) {
+                statement.execute("set transaction isolation level repeatable read, read only");
+                String snapshot;
+                long last;
+                try (ResultSet row = statement.executeQuery("select pg_export_snapshot(), coalesce(max(position), 0) from audit_seal")) {
+                    row.next();
+                    snapshot = row.getString(1);
+                    last = row.getLong(2);
+                }
+                List<long[]> chunks = new ArrayList<>();
+                for (long from = 1; from <= last; from += CHUNK) {
+                    chunks.add(new long[] { from, Math.min(last, from + CHUNK - 1) });
+                }
+                ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(workers, chunks.size())));
+                try {
+                    List<Future<Stretch>> checks = new ArrayList<>();
+                    for (long[] chunk : chunks) {
+                        checks.add(pool.submit(() -> checkStretch(connections, snapshot, chunk[0], chunk[1])));
                     }
-                    if (rows.getBoolean(4)) {
-                        return Verification.broken(position, sequence, "event " + sequence + " (position " + at + ") was removed");
+                    long checked = 0;
+                    String head = AuditChainFormat.GENESIS;
+                    for (Future<Stretch> check : checks) {
+                        Stretch stretch = check.get();
+                        if (stretch.broken() != null) {
+                            Verification broken = stretch.broken();
+                            return Verification.broken(checked + broken.checked(), broken.firstBrokenSequence(), broken.problem());
+                        }
+                        checked += stretch.checked();
+                        head = stretch.lastHash();
                     }
-                    String computed = hasher.next(hash, AuditChainFormat.canonical(event(rows, 5), canonical));
-                    if (!computed.equals(stored)) {
-                        return Verification.broken(position, sequence, "event " + sequence + " (position " + at
-                                + ") was altered, or events before it were reordered: its content no longer hashes to its seal");
+                    Verification result = unsealed(db, checked, head);
+                    db.commit();
+                    return result;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("interrupted while verifying the audit chain", e);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof SQLException sql) {
+                        throw sql;
                     }
-                    hash = stored;
-                    position = at;
+                    throw new IllegalStateException("verifying the audit chain failed", e.getCause());
+                } finally {
+                    pool.shutdownNow();
+                }
+            } finally {
+                if (!db.isClosed()) {
+                    db.rollback();
                 }
             }
         }
+    }
+
+    /** The outcome of checking positions {@code from} to {@code to}: how many matched, its last hash, or its first break. */
+    private record Stretch(long checked, String lastHash, Verification broken) {
+    }
+
+    private static Stretch checkStretch(Connections connections, String snapshot, long from, long to) throws SQLException {
+        try (Connection db = connections.open()) {
+            db.setAutoCommit(false);
+            try (Statement statement = db.createStatement()) {
+                statement.execute("set transaction isolation level repeatable read, read only");
+                statement.execute("set transaction snapshot '" + snapshot + "'");
+                String hash = AuditChainFormat.GENESIS;
+                if (from > 1) {
+                    try (ResultSet before = statement.executeQuery("select hash from audit_seal where position = " + (from - 1))) {
+                        hash = before.next() ? before.getString(1) : null;
+                    }
+                }
+                AuditChainFormat.Hasher hasher = new AuditChainFormat.Hasher();
+                StringBuilder canonical = new StringBuilder(512);
+                long expected = from;
+                try (PreparedStatement chain = db.prepareStatement("select s.position, s.sequence, s.hash, e.sequence is null, "
+                        + EVENT_COLUMNS + " from audit_seal s left join audit_event e on e.sequence = s.sequence"
+                        + " where s.position between ? and ? order by s.position")) {
+                    chain.setLong(1, from);
+                    chain.setLong(2, to);
+                    chain.setFetchSize(10_000);
+                    try (ResultSet rows = chain.executeQuery()) {
+                        while (rows.next()) {
+                            long at = rows.getLong(1);
+                            long sequence = rows.getLong(2);
+                            String stored = rows.getString(3);
+                            if (at != expected || hash == null) {
+                                return broken(from, expected, Verification.broken(0, sequence, "the chain jumps from position "
+                                        + (expected - 1) + " to " + at + ": sealed events before event " + sequence + " were removed"));
+                            }
+                            if (rows.getBoolean(4)) {
+                                return broken(from, expected, Verification.broken(0, sequence,
+                                        "event " + sequence + " (position " + at + ") was removed"));
+                            }
+                            String computed = hasher.next(hash, AuditChainFormat.canonical(event(rows, 5), canonical));
+                            if (!computed.equals(stored)) {
+                                return broken(from, expected, Verification.broken(0, sequence, "event " + sequence + " (position " + at
+                                        + ") was altered, or events before it were reordered: its content no longer hashes to its seal"));
+                            }
+                            hash = stored;
+                            expected++;
+                        }
+                    }
+                }
+                if (expected != to + 1) {
+                    try (ResultSet next = statement.executeQuery("select position, sequence from audit_seal where position > " + to
+                            + " order by position limit 1")) {
+                        long sequence = next.next() ? next.getLong(2) : -1;
+                        return broken(from, expected, Verification.broken(0, sequence, "the chain jumps from position " + (expected - 1)
+                                + ": sealed events after it were removed"));
+                    }
+                }
+                return new Stretch(to - from + 1, hash, null);
+            } finally {
+                db.rollback();
+            }
+        }
+    }
+
+    private static Stretch broken(long from, long expected, Verification problem) {
+        return new Stretch(expected - from, null, Verification.broken(expected - from, problem.firstBrokenSequence(), problem.problem()));
+    }
+
+    /** After the chain checked out: any event neither sealed nor queued for sealing was written around the log. */
+    private static Verification unsealed(Connection db, long position, String hash) throws SQLException {
         try (Statement counts = db.createStatement(); ResultSet row = counts.executeQuery("select (select count(*) from audit_event),"
                 + " (select count(*) from audit_unsealed), (select min(e.sequence) from audit_event e where not exists"
                 + " (select 1 from audit_seal s where s.sequence = e.sequence) and not exists"
@@ -164,18 +260,15 @@ public final class AuditChain {
         }
     }
 
-    /** The event in the current row, its columns starting at {@code first}. */
+    /**
+     * The event in the current row as {@link #EVENT_COLUMNS} delivers it: the time already in canonical
+     * form and the roles as PostgreSQL's array text, both far cheaper to read than JDBC timestamps and arrays.
+     */
     private static AuditChainFormat.Event event(ResultSet row, int first) throws SQLException {
-        Timestamp at = row.getTimestamp(first + 1);
-        Array roles = row.getArray(first + 4);
-        return new AuditChainFormat.Event(row.getLong(first), AuditChainFormat.at(at.toInstant()), row.getString(first + 2),
-                row.getString(first + 3), AuditChainFormat.roles((String[]) roles.getArray()), row.getString(first + 5),
+        return new AuditChainFormat.Event(row.getLong(first), row.getString(first + 1), row.getString(first + 2),
+                row.getString(first + 3), AuditChainFormat.roles(PostgresArrays.parse(row.getString(first + 4))), row.getString(first + 5),
                 row.getString(first + 6), row.getString(first + 7), row.getString(first + 8), row.getString(first + 9),
                 row.getString(first + 10), row.getString(first + 11), row.getString(first + 12));
-    }
-
-    private static AuditChainFormat.Event event(ResultSet row) throws SQLException {
-        return event(row, 1);
     }
 
     /**

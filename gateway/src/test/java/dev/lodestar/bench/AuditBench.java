@@ -71,12 +71,15 @@ public final class AuditBench {
         double sealPerSecond;
         List<Double> verifySeconds = new ArrayList<>();
         AuditChain.Verification last;
-        try (Connection db = DriverManager.getConnection(client.env("LODESTAR_DB_JDBC_URL") + "?currentSchema=" + SCHEMA
-                + "&reWriteBatchedInserts=true", client.env("LODESTAR_DB_USER"), client.env("LODESTAR_DB_PASSWORD"))) {
+        String url = client.env("LODESTAR_DB_JDBC_URL") + "?currentSchema=" + SCHEMA + "&reWriteBatchedInserts=true";
+        AuditChain.Connections connections = () -> DriverManager.getConnection(url, client.env("LODESTAR_DB_USER"),
+                client.env("LODESTAR_DB_PASSWORD"));
+        int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
+        try (Connection db = connections.open()) {
             sealPerSecond = prepareChain(db);
             do {
                 long started = System.nanoTime();
-                last = AuditChain.verify(db);
+                last = AuditChain.verify(connections, workers);
                 verifySeconds.add((System.nanoTime() - started) / 1e9);
                 System.out.printf("  verification %d: %s, %,d events checked in %.2f s%n", verifySeconds.size(),
                         last.ok() ? "intact" : "BROKEN", last.checked(), verifySeconds.get(verifySeconds.size() - 1));
