@@ -185,6 +185,11 @@ public final class AuditChain {
             try (Statement statement = db.createStatement()) {
                 statement.execute("set transaction isolation level repeatable read, read only");
                 statement.execute("set transaction snapshot '" + snapshot + "'");
+                // A stretch is a narrow range of seals: look each event up by its key. Left to itself the planner
+                // hashes the whole event table for every stretch, and the workers are the parallelism already.
+                statement.execute("set local enable_hashjoin = off");
+                statement.execute("set local enable_mergejoin = off");
+                statement.execute("set local max_parallel_workers_per_gather = 0");
                 String hash = AuditChainFormat.GENESIS;
                 if (from > 1) {
                     try (ResultSet before = statement.executeQuery("select hash from audit_seal where position = " + (from - 1))) {

@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.lodestar.audit.AuditChain;
+import dev.lodestar.audit.AuditTrail;
 
 /**
  * {@code ./lodestar bench audit}: what the audit trail costs and how fast its chain verifies.
@@ -74,7 +75,7 @@ public final class AuditBench {
         String url = client.env("LODESTAR_DB_JDBC_URL") + "?currentSchema=" + SCHEMA + "&reWriteBatchedInserts=true";
         AuditChain.Connections connections = () -> DriverManager.getConnection(url, client.env("LODESTAR_DB_USER"),
                 client.env("LODESTAR_DB_PASSWORD"));
-        int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
+        int workers = AuditTrail.VERIFY_WORKERS;
         try (Connection db = connections.open()) {
             sealPerSecond = prepareChain(db);
             do {
