@@ -14,6 +14,8 @@ public enum AuditAction {
     RUN_LOGGED(ResourceType.RUN),
     RUN_TAG_SET(ResourceType.RUN),
     RUN_TAG_DELETED(ResourceType.RUN),
+    RUN_DELETED(ResourceType.RUN),
+    RUN_RESTORED(ResourceType.RUN),
     RUN_ARTIFACT_LOGGED(ResourceType.RUN),
     ARTIFACT_STORED(ResourceType.ARTIFACT),
     MODEL_CREATED(ResourceType.MODEL),

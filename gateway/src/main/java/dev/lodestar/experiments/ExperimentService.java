@@ -143,6 +143,14 @@ public class ExperimentService {
         return entityManager.find(ExperimentEntity.class, id);
     }
 
+    /** The experiment named {@code name}, archived or not, or null. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public ExperimentEntity findByName(String name) {
+        return entityManager.createQuery("from ExperimentEntity e where e.name = :name", ExperimentEntity.class)
+                .setParameter("name", name)
+                .getResultStream().findFirst().orElse(null);
+    }
+
     /** Experiments by id, for batched fields; ids without an experiment are absent from the map. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Map<Long, ExperimentEntity> byIds(Collection<Long> ids) {

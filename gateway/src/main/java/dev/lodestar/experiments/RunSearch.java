@@ -55,9 +55,19 @@ public class RunSearch {
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public RunConnection search(List<String> experimentIds, String filter, List<String> orderBy, Page page) {
+        return search(experimentIds, filter, orderBy, page, Set.of(RunEntity.Lifecycle.ACTIVE));
+    }
+
+    /** As {@link #search(List, String, List, Page)}, over the runs in {@code lifecycles} (MLflow's view types). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public RunConnection search(List<String> experimentIds, String filter, List<String> orderBy, Page page,
+            Set<RunEntity.Lifecycle> lifecycles) {
+        if (lifecycles.isEmpty()) {
+            throw ApiException.invalid("search at least one run lifecycle");
+        }
         Sql sql = new Sql();
         List<String> where = new ArrayList<>();
-        where.add("r.lifecycle = 'ACTIVE'");
+        where.add("r.lifecycle in (" + sql.bind(lifecycles.stream().map(Enum::name).sorted().toList()) + ")");
         if (experimentIds == null) {
             where.add("r.experiment_id in (select id from experiment where lifecycle = 'ACTIVE')");
         } else {

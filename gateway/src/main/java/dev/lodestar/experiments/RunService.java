@@ -131,9 +131,19 @@ public class RunService {
         return run;
     }
 
+    /** Deletes a run softly, as MLflow does: it leaves searches and takes no writes until restored. */
+    public RunEntity delete(String runId) {
+        return moveTo(runId, RunEntity.Lifecycle.DELETED, AuditAction.RUN_DELETED);
+    }
+
+    /** Restores a deleted run. */
+    public RunEntity restore(String runId) {
+        return moveTo(runId, RunEntity.Lifecycle.ACTIVE, AuditAction.RUN_RESTORED);
+    }
+
     /**
      * The run a write goes to, checked writable: it exists ({@code NOT_FOUND} otherwise) and its experiment
-     * is not archived ({@code CONFLICT}). One query.
+     * is not archived and the run not deleted ({@code CONFLICT}). One query.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public RunEntity writable(UUID runId) {
@@ -148,7 +158,9 @@ public class RunService {
         if (rows.get(0)[1] == ExperimentEntity.Lifecycle.ARCHIVED) {
             throw ApiException.conflict("experiment '" + rows.get(0)[2] + "' is archived; restore it to change its runs");
         }
-        return (RunEntity) rows.get(0)[0];
+        RunEntity run = (RunEntity) rows.get(0)[0];
+        requireNotDeleted(run);
+        return run;
     }
 
     /** The run, or {@code NOT_FOUND}. */
@@ -330,6 +342,12 @@ public class RunService {
     }
 
     private RunEntity lockedForChange(String runId) {
+        RunEntity run = lockedInActiveExperiment(runId);
+        requireNotDeleted(run);
+        return run;
+    }
+
+    private RunEntity lockedInActiveExperiment(String runId) {
         UUID id = RunIds.parse(runId);
         RunEntity run = entityManager.find(RunEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (run == null) {
@@ -337,6 +355,23 @@ public class RunService {
         }
         requireActive(experiments.get(run.experimentId));
         return run;
+    }
+
+    private RunEntity moveTo(String runId, RunEntity.Lifecycle target, AuditAction action) {
+        RunEntity run = lockedInActiveExperiment(runId);
+        if (run.lifecycle == target) {
+            return run;
+        }
+        RunEntity.Lifecycle before = run.lifecycle;
+        run.lifecycle = target;
+        audit.record(action, RunIds.format(run.id), Map.of("lifecycle", before.name()), Map.of("lifecycle", target.name()));
+        return run;
+    }
+
+    private static void requireNotDeleted(RunEntity run) {
+        if (run.lifecycle == RunEntity.Lifecycle.DELETED) {
+            throw ApiException.conflict("run " + RunIds.format(run.id) + " is deleted; restore it to change it");
+        }
     }
 
     private static void requireActive(ExperimentEntity experiment) {

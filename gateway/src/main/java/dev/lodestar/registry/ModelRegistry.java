@@ -474,8 +474,8 @@ public class ModelRegistry {
         return versions.stream().map(v -> ModelVersion.of(models.get(v.modelId).name, v, stored.get(v.artifactId))).toList();
     }
 
-    /** The cursor of a version in a model's version list. */
-    static String versionCursor(int version) {
+    /** The cursor of a version in a model's version list (pages of {@link #versionPages} start after it). */
+    public static String versionCursor(int version) {
         return Cursors.encode(VERSIONS_CURSOR, Integer.toString(version));
     }
 

@@ -17,6 +17,11 @@ public interface ErrorFormat {
     /** The response for a refusal with {@code code} and a message for people. */
     Response render(ErrorCode code, String message, String path);
 
+    /** The response for a request to no endpoint at all; by default a plain {@code NOT_FOUND}. */
+    default Response noSuchEndpoint(String path) {
+        return render(ErrorCode.NOT_FOUND, "nothing at " + path, path);
+    }
+
     /** The HTTP status of each code. */
     static Response.Status statusOf(ErrorCode code) {
         return switch (code) {

@@ -55,7 +55,7 @@ public class ErrorResponses {
 
     @ServerExceptionMapper
     public Response notFound(NotFoundException exception, UriInfo uri) {
-        return formatFor(uri).render(ErrorCode.NOT_FOUND, "nothing at " + uri.getPath(), uri.getPath());
+        return formatFor(uri).noSuchEndpoint(uri.getPath());
     }
 
     /** Anything unexpected: logged with the request id, answered with only that id. */
