@@ -46,6 +46,8 @@ public final class AuditChainFormat {
             "\\{\"position\":(\\d+),\"previousHash\":\"([0-9a-f]{64})\",\"hash\":\"([0-9a-f]{64})\",\"event\":(\\{.*\\})\\}");
     private static final Pattern SEQUENCE = Pattern.compile("\\{\"sequence\":(\\d+),");
 
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private AuditChainFormat() {
     }
 
@@ -98,16 +100,20 @@ public final class AuditChainFormat {
             return out.append("null");
         }
         out.append('"');
+        int run = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
+            if (c == '"' || c == '\\' || c < 0x20) {
+                out.append(value, run, i);
+                if (c < 0x20) {
+                    out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+                } else {
+                    out.append('\\').append(c);
+                }
+                run = i + 1;
             }
         }
+        out.append(value, run, value.length());
         return out.append('"');
     }
 
