@@ -39,8 +39,7 @@ public enum AuditAction {
     PROMOTION_EXPIRED(ResourceType.PROMOTION_REQUEST),
     ROLE_GRANTED(ResourceType.USER),
     ROLE_REVOKED(ResourceType.USER),
-    AUDIT_TRAIL_EXPORTED(ResourceType.AUDIT_TRAIL),
-    AUDIT_TRAIL_VERIFIED(ResourceType.AUDIT_TRAIL);
+    AUDIT_TRAIL_EXPORTED(ResourceType.AUDIT_TRAIL);
 
     private final ResourceType resourceType;
 

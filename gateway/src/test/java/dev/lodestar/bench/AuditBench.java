@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,8 +81,10 @@ public final class AuditBench {
                 client.env("LODESTAR_DB_PASSWORD"));
         int workers = AuditTrail.VERIFY_WORKERS;
         double firstSeconds;
+        double[] inserts;
         try (Connection db = connections.open()) {
             sealPerSecond = prepareChain(db);
+            inserts = insertLatencies(db, MUTATIONS);
             long cold = System.nanoTime();
             last = AuditChain.verify(connections, workers);
             firstSeconds = (System.nanoTime() - cold) / 1e9;
@@ -98,6 +102,8 @@ public final class AuditBench {
             throw new IllegalStateException("the scratch chain did not verify: " + last);
         }
 
+        double insertP50 = Stats.percentile(inserts, 50);
+        double insertP99 = Stats.percentile(inserts, 99);
         double appendP50 = append.get("0.5") * 1000;
         double appendP99 = append.get("0.99") * 1000;
         double mutationP50 = Stats.percentile(mutations, 50);
@@ -108,6 +114,9 @@ public final class AuditBench {
         System.out.printf("%-48s %12s%n", "measure", "value");
         System.out.printf("%-48s %12.3f%n", "audit append p50, ms (in the gateway)", appendP50);
         System.out.printf("%-48s %12.3f%n", "audit append p99, ms (in the gateway)", appendP99);
+        System.out.printf("%-48s %12.3f%n", "same row inserted by plain JDBC p50, ms (floor)", insertP50);
+        System.out.printf("%-48s %12.3f%n", "same row inserted by plain JDBC p99, ms (floor)", insertP99);
+        System.out.printf("%-48s %12.2f%n", "append p99 / floor p99", appendP99 / insertP99);
         System.out.printf("%-48s %12.2f%n", "audited mutation p50, ms (client)", mutationP50);
         System.out.printf("%-48s %12.2f%n", "audited mutation p99, ms (client)", mutationP99);
         System.out.printf("%-48s %12.2f%n", "read of the same experiment p50, ms (client)", readP50);
@@ -122,6 +131,8 @@ public final class AuditBench {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("append_p99_ms", Stats.round(appendP99, 3));
         figures.put("append_p50_ms", Stats.round(appendP50, 3));
+        figures.put("jdbc_insert_p50_ms", Stats.round(insertP50, 3));
+        figures.put("jdbc_insert_p99_ms", Stats.round(insertP99, 3));
         figures.put("mutation_p50_ms", Stats.round(mutationP50, 2));
         figures.put("mutation_p99_ms", Stats.round(mutationP99, 2));
         figures.put("read_p50_ms", Stats.round(readP50, 2));
@@ -153,6 +164,50 @@ public final class AuditBench {
                 millis[i] = (System.nanoTime() - started) / 1e6;
             }
         });
+        return millis;
+    }
+
+    /**
+     * The floor for an append: the same kind of row inserted into the scratch schema's audit table (with the same
+     * trigger) by plain JDBC from this process, one at a time, each in a transaction that is rolled back; only the
+     * insert is timed, in milliseconds.
+     */
+    private static double[] insertLatencies(Connection db, int count) throws SQLException {
+        try (Statement ddl = db.createStatement()) {
+            ddl.execute("drop trigger if exists audit_event_queue_for_seal on audit_event");
+            ddl.execute("create trigger audit_event_queue_for_seal after insert on audit_event"
+                    + " for each row execute function public.audit_event_queue_for_seal()");
+        }
+        double[] millis = new double[count];
+        db.setAutoCommit(false);
+        try (PreparedStatement insert = db.prepareStatement("insert into audit_event (at, actor_subject, actor_name, actor_roles,"
+                + " action, resource_type, resource_id, before, after, reason, request_id, client_address)"
+                + " values (?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), cast(? as jsonb), ?, ?, ?) returning sequence")) {
+            for (int i = -WARM_UP; i < count; i++) {
+                insert.setTimestamp(1, Timestamp.from(Instant.now()));
+                insert.setString(2, "5d2c6a9e-1f0b-4c8e-9a7d-000000000001");
+                insert.setString(3, "alice");
+                insert.setArray(4, db.createArrayOf("text", new String[] { "data-scientist" }));
+                insert.setString(5, "EXPERIMENT_TAG_SET");
+                insert.setString(6, "EXPERIMENT");
+                insert.setString(7, "42");
+                insert.setString(8, "{\"tags\": {\"k" + (i & 31) + "\": \"v" + (i - 1) + "\"}}");
+                insert.setString(9, "{\"tags\": {\"k" + (i & 31) + "\": \"v" + i + "\"}}");
+                insert.setString(10, null);
+                insert.setString(11, "bench-" + i);
+                insert.setString(12, "127.0.0.1");
+                long started = System.nanoTime();
+                try (ResultSet key = insert.executeQuery()) {
+                    key.next();
+                }
+                if (i >= 0) {
+                    millis[i] = (System.nanoTime() - started) / 1e6;
+                }
+                db.rollback();
+            }
+        } finally {
+            db.setAutoCommit(true);
+        }
         return millis;
     }
 
