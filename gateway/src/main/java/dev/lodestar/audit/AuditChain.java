@@ -240,7 +240,7 @@ public final class AuditChain {
                         + " from audit_event e where e.sequence between ? and ? order by e.sequence")) {
                     events.setLong(1, lowest);
                     events.setLong(2, highest);
-                    events.setFetchSize(10_000);
+                    events.setFetchSize(2_000);
                     try (ResultSet rows = events.executeQuery()) {
                         while (rows.next()) {
                             Integer index = indexOf.get(rows.getLong(1));
