@@ -1,5 +1,6 @@
 package dev.lodestar.audit;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -235,7 +236,7 @@ public final class AuditChain {
                 boolean[] seen = new boolean[size];
                 int firstAltered = size;
                 AuditChainFormat.Hasher hasher = new AuditChainFormat.Hasher();
-                StringBuilder canonical = new StringBuilder(512);
+                AuditChainFormat.CanonicalBytes canonical = new AuditChainFormat.CanonicalBytes();
                 try (PreparedStatement events = db.prepareStatement("select " + EVENT_COLUMNS
                         + " from audit_event e where e.sequence between ? and ? order by e.sequence")) {
                     events.setLong(1, lowest);
@@ -250,7 +251,7 @@ public final class AuditChain {
                             seen[index] = true;
                             if (index < firstAltered) {
                                 String previous = index == 0 ? before : hashes[index - 1];
-                                if (!hasher.next(previous, AuditChainFormat.canonical(event(rows, 1), canonical)).equals(hashes[index])) {
+                                if (!hasher.matches(previous, canonicalBytes(rows, canonical), hashes[index])) {
                                     firstAltered = index;
                                 }
                             }
@@ -277,6 +278,25 @@ public final class AuditChain {
 
     private static Stretch broken(long from, long expected, Verification problem) {
         return new Stretch(expected - from, null, Verification.broken(expected - from, problem.firstBrokenSequence(), problem.problem()));
+    }
+
+    /** The canonical form of the event in the current row of {@link #EVENT_COLUMNS}, from the column bytes. */
+    private static AuditChainFormat.CanonicalBytes canonicalBytes(ResultSet row, AuditChainFormat.CanonicalBytes out)
+            throws SQLException {
+        return out.begin(row.getLong(1))
+                .string("at", row.getBytes(2))
+                .string("actorSubject", row.getBytes(3))
+                .string("actorName", row.getBytes(4))
+                .json("actorRoles", AuditChainFormat.roles(PostgresArrays.parse(row.getString(5))).getBytes(StandardCharsets.UTF_8))
+                .string("action", row.getBytes(6))
+                .string("resourceType", row.getBytes(7))
+                .string("resourceId", row.getBytes(8))
+                .json("before", row.getBytes(9))
+                .json("after", row.getBytes(10))
+                .string("reason", row.getBytes(11))
+                .string("requestId", row.getBytes(12))
+                .string("clientAddress", row.getBytes(13))
+                .end();
     }
 
     /** After the chain checked out: any event neither sealed nor queued for sealing was written around the log. */

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -117,6 +118,88 @@ public final class AuditChainFormat {
         return out.append('"');
     }
 
+    /**
+     * Writes canonical forms as UTF-8 bytes straight from the database's text, without decoding it into strings
+     * first: byte for byte what {@link #canonical} encoded as UTF-8 gives, for a verifier reading millions of rows.
+     * Escaping works on bytes because UTF-8 never uses a byte below 0x80 inside a multi-byte character.
+     */
+    public static final class CanonicalBytes {
+
+        private byte[] buffer = new byte[1024];
+        private int length;
+
+        /** Starts a new event with its sequence. */
+        public CanonicalBytes begin(long sequence) {
+            length = 0;
+            return ascii("{\"sequence\":").ascii(Long.toString(sequence));
+        }
+
+        /** Appends {@code ,"name":} and the UTF-8 text as a JSON string, or {@code null}. */
+        public CanonicalBytes string(String name, byte[] utf8) {
+            field(name);
+            if (utf8 == null) {
+                return ascii("null");
+            }
+            room(utf8.length * 6 + 2);
+            buffer[length++] = '"';
+            for (byte b : utf8) {
+                if (b == '"' || b == '\\') {
+                    buffer[length++] = '\\';
+                    buffer[length++] = b;
+                } else if (b >= 0 && b < 0x20) {
+                    ascii("\\u00").ascii(String.valueOf(HEX[b >> 4])).ascii(String.valueOf(HEX[b & 0xf]));
+                } else {
+                    buffer[length++] = b;
+                }
+            }
+            buffer[length++] = '"';
+            return this;
+        }
+
+        /** Appends {@code ,"name":} and JSON text as it is, or {@code null}. */
+        public CanonicalBytes json(String name, byte[] utf8) {
+            field(name);
+            if (utf8 == null) {
+                return ascii("null");
+            }
+            room(utf8.length);
+            System.arraycopy(utf8, 0, buffer, length, utf8.length);
+            length += utf8.length;
+            return this;
+        }
+
+        /** Ends the event. */
+        public CanonicalBytes end() {
+            return ascii("}");
+        }
+
+        byte[] buffer() {
+            return buffer;
+        }
+
+        int length() {
+            return length;
+        }
+
+        private void field(String name) {
+            ascii(",\"").ascii(name).ascii("\":");
+        }
+
+        private CanonicalBytes ascii(String text) {
+            room(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                buffer[length++] = (byte) text.charAt(i);
+            }
+            return this;
+        }
+
+        private void room(int more) {
+            if (length + more > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+            }
+        }
+    }
+
     /** Computes chain hashes; one instance per thread. */
     public static final class Hasher {
 
@@ -129,6 +212,14 @@ public final class AuditChainFormat {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("every JDK has SHA-256", e);
             }
+        }
+
+        /** Whether {@code stored} is the hash linking the canonical form in {@code event} to {@code previous}. */
+        public boolean matches(String previous, CanonicalBytes event, String stored) {
+            digest.update(previous.getBytes(StandardCharsets.US_ASCII));
+            digest.update(SEPARATOR);
+            digest.update(event.buffer(), 0, event.length());
+            return HexFormat.of().formatHex(digest.digest()).equals(stored);
         }
 
         /** The hash linking an event's canonical form to the hash before it. */
