@@ -86,9 +86,8 @@ public class AuditLog {
     }
 
     private void append(Actor actor, AuditAction action, String resourceId, Object before, Object after, String reason) {
-        // The event's insert runs at once (its sequence is the database's), which would first send the change's
-        // own pending statements; send them here, so they fail before the event is written and so the append
-        // time below is the event's alone.
+        // The change's own statements go first, so they fail before the event is written and the time below is
+        // the event's alone: serialising it and sending its insert (the flush at the end).
         entityManager.flush();
         long started = System.nanoTime();
         AuditEventEntity event = new AuditEventEntity();
@@ -105,6 +104,7 @@ public class AuditLog {
         event.requestId = RequestIds.current();
         event.clientAddress = RequestIds.clientAddress();
         entityManager.persist(event);
+        entityManager.flush();
         sealAfterCommit();
         appendTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }

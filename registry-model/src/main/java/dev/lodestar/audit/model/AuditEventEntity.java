@@ -7,6 +7,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.JdbcTypeCode;
@@ -20,8 +21,10 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "audit_event")
 public class AuditEventEntity {
 
+    /** Unique and growing within one gateway, handed out in blocks of 50 (see migration V3). */
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "audit_event_sequence")
+    @SequenceGenerator(name = "audit_event_sequence", sequenceName = "audit_event_sequence_seq", allocationSize = 50)
     public Long sequence;
 
     @Column(nullable = false)
