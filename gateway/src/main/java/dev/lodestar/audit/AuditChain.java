@@ -76,7 +76,7 @@ public final class AuditChain {
         }
         List<Long> sequences = new ArrayList<>();
         AuditChainFormat.Hasher hasher = new AuditChainFormat.Hasher();
-        StringBuilder canonical = new StringBuilder(512);
+        AuditChainFormat.CanonicalBytes canonical = new AuditChainFormat.CanonicalBytes();
         Timestamp now = Timestamp.from(Instant.now());
         try (PreparedStatement waiting = db.prepareStatement("select " + EVENT_COLUMNS
                 + " from audit_unsealed u join audit_event e on e.sequence = u.sequence order by u.sequence limit ?");
@@ -84,14 +84,14 @@ public final class AuditChain {
             waiting.setInt(1, max);
             try (ResultSet events = waiting.executeQuery()) {
                 while (events.next()) {
-                    AuditChainFormat.Event event = event(events, 1);
-                    hash = hasher.next(hash, AuditChainFormat.canonical(event, canonical));
+                    long sequence = events.getLong(1);
+                    hash = hasher.next(hash, canonicalBytes(events, canonical));
                     insert.setLong(1, ++position);
-                    insert.setLong(2, event.sequence());
+                    insert.setLong(2, sequence);
                     insert.setString(3, hash);
                     insert.setTimestamp(4, now);
                     insert.addBatch();
-                    sequences.add(event.sequence());
+                    sequences.add(sequence);
                 }
             }
             if (sequences.isEmpty()) {
@@ -280,7 +280,11 @@ public final class AuditChain {
         return new Stretch(expected - from, null, Verification.broken(expected - from, problem.firstBrokenSequence(), problem.problem()));
     }
 
-    /** The canonical form of the event in the current row of {@link #EVENT_COLUMNS}, from the column bytes. */
+    /**
+     * The canonical form of the event in the current row of {@link #EVENT_COLUMNS}, from the column bytes: the
+     * time comes already in canonical form and the roles as PostgreSQL's array text. Sealing and verifying both
+     * build it here, so they cannot disagree.
+     */
     private static AuditChainFormat.CanonicalBytes canonicalBytes(ResultSet row, AuditChainFormat.CanonicalBytes out)
             throws SQLException {
         return out.begin(row.getLong(1))
@@ -315,17 +319,6 @@ public final class AuditChain {
             }
             return new Verification(true, position, null, null, position, hash, waiting, events);
         }
-    }
-
-    /**
-     * The event in the current row as {@link #EVENT_COLUMNS} delivers it: the time already in canonical
-     * form and the roles as PostgreSQL's array text, both far cheaper to read than JDBC timestamps and arrays.
-     */
-    private static AuditChainFormat.Event event(ResultSet row, int first) throws SQLException {
-        return new AuditChainFormat.Event(row.getLong(first), row.getString(first + 1), row.getString(first + 2),
-                row.getString(first + 3), AuditChainFormat.roles(PostgresArrays.parse(row.getString(first + 4))), row.getString(first + 5),
-                row.getString(first + 6), row.getString(first + 7), row.getString(first + 8), row.getString(first + 9),
-                row.getString(first + 10), row.getString(first + 11), row.getString(first + 12));
     }
 
     /**

@@ -214,19 +214,26 @@ public final class AuditChainFormat {
             }
         }
 
+        /** The hash linking a canonical form written by {@link CanonicalBytes} to the hash before it. */
+        public String next(String previous, CanonicalBytes event) {
+            return link(previous, event.buffer(), event.length());
+        }
+
         /** Whether {@code stored} is the hash linking the canonical form in {@code event} to {@code previous}. */
         public boolean matches(String previous, CanonicalBytes event, String stored) {
-            digest.update(previous.getBytes(StandardCharsets.US_ASCII));
-            digest.update(SEPARATOR);
-            digest.update(event.buffer(), 0, event.length());
-            return HexFormat.of().formatHex(digest.digest()).equals(stored);
+            return next(previous, event).equals(stored);
         }
 
         /** The hash linking an event's canonical form to the hash before it. */
         public String next(String previous, CharSequence canonical) {
+            byte[] utf8 = canonical.toString().getBytes(StandardCharsets.UTF_8);
+            return link(previous, utf8, utf8.length);
+        }
+
+        private String link(String previous, byte[] canonical, int length) {
             digest.update(previous.getBytes(StandardCharsets.US_ASCII));
             digest.update(SEPARATOR);
-            digest.update(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            digest.update(canonical, 0, length);
             return HexFormat.of().formatHex(digest.digest());
         }
     }
