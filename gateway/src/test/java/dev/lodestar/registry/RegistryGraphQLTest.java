@@ -11,6 +11,7 @@ import static dev.lodestar.testing.Fixtures.unique;
 import static dev.lodestar.testing.Fixtures.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,16 @@ class RegistryGraphQLTest {
     @Test
     void anArtifactWhoseStoredBytesChangedFailsRegistrationWithTheReason() throws Exception {
         String model = createModel(unique("tampered"));
+
+        GraphQL.as("alice").data(CREATE_VERSION, "name", model, "artifact", uploadThenAlterOnDisk());
+
+        assertThat(awaitRegistered(model, 1)).isEqualTo("FAILED_REGISTRATION");
+        assertThat(GraphQL.as("alice").data(VERSION, "name", model, "version", 1).getString("modelVersion.statusMessage"))
+                .contains("does not match its SHA-256");
+    }
+
+    /** Uploads an artifact, then changes its stored bytes behind the store's back; returns its id. */
+    private static String uploadThenAlterOnDisk() throws IOException {
         var uploaded = upload(unique("weights").getBytes(StandardCharsets.UTF_8));
         String sha = uploaded.getString("sha256");
         Path stored;
@@ -102,12 +113,7 @@ class RegistryGraphQLTest {
         }
         stored.toFile().setWritable(true);
         Files.writeString(stored, "altered on disk");
-
-        GraphQL.as("alice").data(CREATE_VERSION, "name", model, "artifact", uploaded.getString("id"));
-
-        assertThat(awaitRegistered(model, 1)).isEqualTo("FAILED_REGISTRATION");
-        assertThat(GraphQL.as("alice").data(VERSION, "name", model, "version", 1).getString("modelVersion.statusMessage"))
-                .contains("does not match its SHA-256");
+        return uploaded.getString("id");
     }
 
     @Test
@@ -152,18 +158,16 @@ class RegistryGraphQLTest {
     }
 
     @Test
-    void aPendingVersionGetsNoAlias() {
-        String model = createModel(unique("pending"));
-        var uploaded = upload(tribuoModel("churn-logistic"));
-        // Registration runs after the creating transaction commits; setting an alias in the same request cannot see READY.
-        var both = GraphQL.as("alice").call("""
-                mutation($n: String!, $a: ID!) {
-                  createModelVersion(name: $n, artifactId: $a) { version }
-                  setAlias(name: $n, alias: "candidate", version: 1) { version }
-                }""", "n", model, "a", uploaded.getString("id"));
+    void onlyReadyVersionsGetAliases() throws IOException {
+        String model = createModel(unique("not-ready"));
+        GraphQL.as("alice").data(CREATE_VERSION, "name", model, "artifact", uploadThenAlterOnDisk());
+        assertThat(awaitRegistered(model, 1)).isEqualTo("FAILED_REGISTRATION");
 
-        assertThat(both.codes()).containsExactly("CONFLICT");
-        assertThat(both.message()).contains("PENDING_REGISTRATION");
+        var alias = GraphQL.as("alice").call("mutation($n: String!) { setAlias(name: $n, alias: \"candidate\", version: 1) { version } }",
+                "n", model);
+
+        assertThat(alias.codes()).containsExactly("CONFLICT");
+        assertThat(alias.message()).contains("FAILED_REGISTRATION").contains("only READY versions");
     }
 
     @Test
