@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 
 import dev.lodestar.audit.AuditChain;
 import dev.lodestar.audit.AuditTrail;
+import dev.lodestar.testing.StackClient;
 
 /**
  * {@code ./lodestar bench audit}: what the audit trail costs and how fast its chain verifies.

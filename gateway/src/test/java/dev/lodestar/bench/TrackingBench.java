@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.lodestar.testing.StackClient;
+
 /**
  * {@code ./lodestar bench tracking}: measures experiment tracking against the running stack.
  *

@@ -1,4 +1,4 @@
-package dev.lodestar.bench;
+package dev.lodestar.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,9 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * A client of a running stack, found through {@code data/stack.env}: tokens by password grant (renewed
  * before they expire) and GraphQL calls that fail loudly on any error.
  */
-final class StackClient {
+public final class StackClient {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> env;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -31,12 +31,12 @@ final class StackClient {
     private String token;
     private long tokenExpiresAt;
 
-    StackClient(Path stackEnv, String user) {
+    public StackClient(Path stackEnv, String user) {
         this.env = read(stackEnv);
         this.user = user;
     }
 
-    String env(String key) {
+    public String env(String key) {
         String value = env.get(key);
         if (value == null) {
             throw new IllegalStateException(key + " is missing from stack.env");
@@ -45,7 +45,7 @@ final class StackClient {
     }
 
     /** Runs a GraphQL document with variables; returns {@code data}. */
-    JsonNode graphql(String document, Map<String, Object> variables) {
+    public JsonNode graphql(String document, Map<String, Object> variables) {
         try {
             return graphql(JSON.writeValueAsString(Map.of("query", document, "variables", variables)));
         } catch (IOException e) {
@@ -54,7 +54,7 @@ final class StackClient {
     }
 
     /** Runs a ready-made GraphQL request body; returns {@code data}. */
-    JsonNode graphql(String body) {
+    public JsonNode graphql(String body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(env("LODESTAR_GRAPHQL_URL")))
                 .header("Authorization", "Bearer " + token())
                 .header("Content-Type", "application/json")
@@ -77,7 +77,7 @@ final class StackClient {
     }
 
     /** GETs a path of the gateway without a token (health, metrics); returns the body. */
-    String get(String path) {
+    public String get(String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(env("LODESTAR_GATEWAY_URL") + path)).timeout(Duration.ofSeconds(30)).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -93,7 +93,7 @@ final class StackClient {
         }
     }
 
-    synchronized String token() {
+    public synchronized String token() {
         if (token == null || System.currentTimeMillis() > tokenExpiresAt) {
             String form = "grant_type=password&client_id=" + env("LODESTAR_CLI_CLIENT_ID") + "&username="
                     + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
