@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lodestar.devstack.TestStack;
+import dev.lodestar.testing.NodeClient;
 
 /**
  * {@code ./lodestar} itself, as a newcomer runs it: {@code up} with the production-style configuration (an
@@ -112,6 +113,71 @@ class LauncherIT {
         assertThat(carolWrites.path("errors").get(0).path("extensions").path("code").asText()).isEqualTo("FORBIDDEN");
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(anonymous.body()).contains("UNAUTHENTICATED");
+    }
+
+    @Test
+    void theDemoGoesFromDatasetToGrpcPredictionsAndIndependentClientsScoreTheSameDeployment() throws Exception {
+        Result demo = lodestar(env, "demo");
+
+        assertThat(demo.exit()).as(demo.output()).isZero();
+        assertThat(demo.output()).contains("1. Dataset", "2. Training", "SUCCEEDED", "3. Model", "READY",
+                "4. Approval", "bob approved", "5. Deploy", "6. Predict", "Where to look", "/admin/deployments/churn-demo");
+        Map<String, String> stackEnv = stackEnv();
+        String predictor = clientToken(stackEnv, stackEnv.get("LODESTAR_PREDICTOR_CLIENT_ID"),
+                stackEnv.get("LODESTAR_PREDICTOR_CLIENT_SECRET"));
+        NodeClient node = new NodeClient(HOME, stackEnv.get("LODESTAR_GRPC_TARGET"));
+        Map<String, Object> row = firstRowWithoutTarget();
+
+        JsonNode predicted = node.call("predict", Map.of("token", predictor, "deployment", "churn-demo", "features", row));
+        JsonNode unknown = node.call("predict", Map.of("token", predictor, "deployment", "no-such-deployment", "features", row));
+        JsonNode anonymous = node.call("predict", Map.of("deployment", "churn-demo", "features", row));
+        JsonNode ready = node.call("oip-ready", Map.of("token", predictor, "model", "churn-demo"));
+        JsonNode metadata = node.call("oip-metadata", Map.of("token", predictor, "model", "churn-demo"));
+        List<Map<String, Object>> inputs = new java.util.ArrayList<>();
+        row.forEach((name, value) -> inputs.add(value instanceof Number number
+                ? Map.of("name", name, "datatype", "FP64", "shape", List.of(1), "contents", Map.of("fp64_contents", List.of(number)))
+                : Map.of("name", name, "datatype", "BYTES", "shape", List.of(1),
+                        "contents", Map.of("bytes_contents", List.of(java.util.Base64.getEncoder().encodeToString(
+                                value.toString().getBytes(StandardCharsets.UTF_8)))))));
+        JsonNode inferred = node.call("oip-infer", Map.of("token", predictor, "model", "churn-demo", "id", "node-1", "inputs", inputs));
+
+        JsonNode answer = predicted.path("answer");
+        assertThat(predicted.path("error").isMissingNode()).as(predicted.toString()).isTrue();
+        assertThat(answer.path("deployment").asText()).isEqualTo("churn-demo");
+        assertThat(answer.path("model_version").asInt()).isPositive();
+        assertThat(answer.path("prediction_id").asText()).isNotBlank();
+        assertThat(answer.path("classification").path("label").asText()).isIn("yes", "no");
+        assertThat(unknown.path("error").path("code").asText()).isEqualTo("NOT_FOUND");
+        assertThat(anonymous.path("error").path("code").asText()).isEqualTo("UNAUTHENTICATED");
+        assertThat(ready.path("answer").path("live").asBoolean()).isTrue();
+        assertThat(ready.path("answer").path("modelReady").asBoolean()).as(ready.toString()).isTrue();
+        assertThat(metadata.path("answer").path("name").asText()).isEqualTo("churn-demo");
+        assertThat(metadata.path("answer").path("inputs")).hasSize(row.size());
+        assertThat(inferred.path("error").isMissingNode()).as(inferred.toString()).isTrue();
+        assertThat(inferred.path("answer").path("id").asText()).isEqualTo("node-1");
+        assertThat(inferred.path("answer").path("outputs").findValuesAsText("name")).contains("label");
+    }
+
+    static Map<String, Object> firstRowWithoutTarget() throws IOException {
+        List<String> lines = Files.readAllLines(HOME.resolve("examples/churn.csv"));
+        String[] header = lines.get(0).split(",");
+        String[] cells = lines.get(1).split(",");
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < header.length; i++) {
+            if (!header[i].equals("churned")) {
+                row.put(header[i], cells[i].matches("-?[0-9.]+") ? Double.parseDouble(cells[i]) : cells[i]);
+            }
+        }
+        return row;
+    }
+
+    static String clientToken(Map<String, String> stackEnv, String client, String secret) throws Exception {
+        String form = "grant_type=client_credentials&client_id=" + client + "&client_secret="
+                + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        String body = HTTP.send(HttpRequest.newBuilder(URI.create(stackEnv.get("LODESTAR_TOKEN_URL")))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return JSON.readTree(body).path("access_token").asText();
     }
 
     @Test

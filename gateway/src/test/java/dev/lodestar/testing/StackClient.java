@@ -76,6 +76,51 @@ public final class StackClient {
         }
     }
 
+    /** POSTs a body to a path of the gateway with this user's token; returns the JSON answer, failing on any status but 2xx. */
+    public JsonNode post(String path, String contentType, byte[] body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(env("LODESTAR_GATEWAY_URL") + path))
+                .header("Authorization", "Bearer " + token())
+                .header("Content-Type", contentType)
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException("POST " + path + " answered HTTP " + response.statusCode() + ": "
+                        + new String(response.body(), StandardCharsets.UTF_8));
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A token of a client-credentials client (e.g. the predictor), for calls outside the gateway. */
+    public String clientToken(String clientId, String secret) {
+        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
+                + "&client_secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(env("LODESTAR_TOKEN_URL")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        try {
+            JsonNode json = JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+            if (!json.hasNonNull("access_token")) {
+                throw new IllegalStateException("no token for client " + clientId + ": " + json);
+            }
+            return json.path("access_token").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** GETs a path of the gateway without a token (health, metrics); returns the body. */
     public String get(String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(env("LODESTAR_GATEWAY_URL") + path)).timeout(Duration.ofSeconds(30)).build();
