@@ -4,6 +4,7 @@ import static dev.lodestar.identity.Roles.ADMIN;
 import static dev.lodestar.identity.Roles.APPROVER;
 import static dev.lodestar.identity.Roles.AUDITOR;
 import static dev.lodestar.identity.Roles.DATA_SCIENTIST;
+import static dev.lodestar.identity.Roles.INFERENCE_SERVER;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,7 @@ import dev.lodestar.graphql.ErrorCode;
  * <li>{@code POST /api/artifacts} (body: the bytes; optional {@code ?name=} file name) stores them and answers 201
  * with {@code {"id", "sha256", "size"}};</li>
  * <li>{@code GET /api/artifacts/{id}} streams them back with their SHA-256 as {@code ETag} and
- * {@code Digest}.</li>
+ * {@code Digest}, to every reader role and to inference servers, which load deployed models from it.</li>
  * </ul>
  */
 @Path("/api/artifacts")
@@ -80,7 +81,7 @@ public class ArtifactResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({ DATA_SCIENTIST, APPROVER, AUDITOR, ADMIN })
+    @RolesAllowed({ DATA_SCIENTIST, APPROVER, AUDITOR, ADMIN, INFERENCE_SERVER })
     public Response download(@PathParam("id") String id) {
         ArtifactEntity artifact = artifacts.get(id);
         if (!store.contains(artifact.sha256)) {

@@ -37,6 +37,14 @@ public enum AuditAction {
     PROMOTION_REJECTED(ResourceType.PROMOTION_REQUEST),
     PROMOTION_CANCELLED(ResourceType.PROMOTION_REQUEST),
     PROMOTION_EXPIRED(ResourceType.PROMOTION_REQUEST),
+    DEPLOYMENT_CREATED(ResourceType.DEPLOYMENT),
+    DEPLOYMENT_UPDATED(ResourceType.DEPLOYMENT),
+    /** The alias a deployment follows moved, and the deployment with it (the reason names the move). */
+    DEPLOYMENT_ALIAS_FOLLOWED(ResourceType.DEPLOYMENT),
+    /** The alias a deployment follows was removed; the deployment keeps its version. */
+    DEPLOYMENT_ALIAS_REMOVED(ResourceType.DEPLOYMENT),
+    DEPLOYMENT_ROLLED_BACK(ResourceType.DEPLOYMENT),
+    DEPLOYMENT_DELETED(ResourceType.DEPLOYMENT),
     ROLE_GRANTED(ResourceType.USER),
     ROLE_REVOKED(ResourceType.USER),
     AUDIT_TRAIL_EXPORTED(ResourceType.AUDIT_TRAIL);

@@ -16,6 +16,8 @@ public final class Roles {
     public static final String ADMIN = "admin";
     /** Calls the inference data plane. */
     public static final String PREDICTOR = "predictor";
+    /** An inference server: reads the desired deployments and their artifacts, reports what it serves. */
+    public static final String INFERENCE_SERVER = "inference-server";
 
     private Roles() {
     }

@@ -52,19 +52,36 @@ public class ModelRegistry {
     private final ArtifactService artifacts;
     private final RunService runs;
     private final Event<VersionCreated> versionCreated;
+    private final Event<AliasMoved> aliasMoved;
 
     ModelRegistry(EntityManager entityManager, AuditLog audit, CurrentActor actor, ArtifactService artifacts,
-            RunService runs, Event<VersionCreated> versionCreated) {
+            RunService runs, Event<VersionCreated> versionCreated, Event<AliasMoved> aliasMoved) {
         this.entityManager = entityManager;
         this.audit = audit;
         this.actor = actor;
         this.artifacts = artifacts;
         this.runs = runs;
         this.versionCreated = versionCreated;
+        this.aliasMoved = aliasMoved;
     }
 
     /** Fired when a version was created, once its transaction committed: registration can start. */
     public record VersionCreated(long modelId, int version) {
+    }
+
+    /**
+     * Fired synchronously, inside the transaction of the change, whenever an alias moves or is removed: the one
+     * place aliases change. Observers ({@code @Observes}, not async, not after completion) act in the same
+     * transaction, so what follows the alias commits with the move or not at all; an observer's exception
+     * refuses the move.
+     *
+     * @param model  the model, its row locked for the change
+     * @param alias  the alias
+     * @param from   the version it pointed at before, or null if it is new
+     * @param to     the version it points at now, or null if it was removed
+     * @param reason what moved it, for people (e.g. {@code promotion request 12}), or null for a direct change
+     */
+    public record AliasMoved(RegisteredModelEntity model, String alias, Integer from, Integer to, String reason) {
     }
 
     public RegisteredModelEntity create(String name, String description) {
@@ -263,6 +280,7 @@ public class ModelRegistry {
         entityManager.remove(existing);
         model.updatedAt = Instant.now();
         audit.record(AuditAction.ALIAS_DELETED, model.name, Map.of("aliases", Map.of(alias, existing.version)), null);
+        aliasMoved.fire(new AliasMoved(model, alias, existing.version, null, null));
         return model;
     }
 
@@ -295,6 +313,7 @@ public class ModelRegistry {
         model.updatedAt = pointer.updatedAt;
         audit.record(AuditAction.ALIAS_SET, model.name, before == null ? null : Map.of("aliases", Map.of(alias, before)),
                 Map.of("aliases", Map.of(alias, number)), reason);
+        aliasMoved.fire(new AliasMoved(model, alias, before, number, reason));
         return version;
     }
 

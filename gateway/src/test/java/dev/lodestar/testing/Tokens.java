@@ -33,4 +33,20 @@ public final class Tokens {
         }
         return cached.token();
     }
+
+    /** An access token of the {@code lodestar-inference} client's service account (client credentials). */
+    public static String inferenceServer() {
+        String key = "client:lodestar-inference";
+        Cached cached = CACHE.get(key);
+        if (cached == null || System.currentTimeMillis() > cached.expiresAt()) {
+            JsonPath response = given().formParams(Map.of("grant_type", "client_credentials", "client_id", "lodestar-inference",
+                    "client_secret", TestStack.get().inferenceSecret()))
+                    .post(TestStack.get().tokenUrl())
+                    .then().statusCode(200).extract().jsonPath();
+            cached = new Cached(response.getString("access_token"),
+                    System.currentTimeMillis() + (response.getLong("expires_in") - 30) * 1000);
+            CACHE.put(key, cached);
+        }
+        return cached.token();
+    }
 }

@@ -31,6 +31,8 @@ public final class RealmFile {
     public static final String GATEWAY_CLIENT = "lodestar-gateway";
     /** Client of services calling the inference data plane (client credentials, role {@code predictor}). */
     public static final String PREDICTOR_CLIENT = "lodestar-predictor";
+    /** Client of inference servers reading desired state from the gateway (client credentials, role {@code inference-server}). */
+    public static final String INFERENCE_CLIENT = "lodestar-inference";
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+):([^}]*)}");
 

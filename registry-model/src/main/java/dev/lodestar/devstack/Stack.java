@@ -148,6 +148,7 @@ public final class Stack {
                         ProcessBuilder builder = LocalKeycloak.process(installed);
                         builder.environment().put("LODESTAR_GATEWAY_CLIENT_SECRET", settings.gatewayClientSecret());
                         builder.environment().put("LODESTAR_PREDICTOR_CLIENT_SECRET", settings.predictorClientSecret());
+                        builder.environment().put("LODESTAR_INFERENCE_CLIENT_SECRET", settings.inferenceClientSecret());
                         return builder;
                     }, null));
         }
@@ -340,6 +341,8 @@ public final class Stack {
         env.put("LODESTAR_DB_PASSWORD", db.password());
         env.put("LODESTAR_PREDICTOR_CLIENT_ID", RealmFile.PREDICTOR_CLIENT);
         env.put("LODESTAR_PREDICTOR_CLIENT_SECRET", settings.predictorClientSecret());
+        env.put("LODESTAR_INFERENCE_CLIENT_ID", RealmFile.INFERENCE_CLIENT);
+        env.put("LODESTAR_INFERENCE_CLIENT_SECRET", settings.inferenceClientSecret());
         StringBuilder text = new StringBuilder("# Written by ./lodestar up; removed by ./lodestar down.\n");
         env.forEach((key, value) -> text.append(key).append('=').append(shellQuote(value)).append('\n'));
         Path file = settings.data().resolve("stack.env");

@@ -21,10 +21,12 @@ import java.util.Optional;
  * @param externalIssuer set when {@code LODESTAR_OIDC_ISSUER} names a Keycloak realm to use instead of a local Keycloak
  * @param gatewayClientSecret secret of the {@code lodestar-gateway} client ({@code LODESTAR_GATEWAY_CLIENT_SECRET})
  * @param predictorClientSecret secret of the {@code lodestar-predictor} client ({@code LODESTAR_PREDICTOR_CLIENT_SECRET})
+ * @param inferenceClientSecret secret of the {@code lodestar-inference} client ({@code LODESTAR_INFERENCE_CLIENT_SECRET})
  */
 public record StackSettings(Path home, Path data, int gatewayPort, int grpcPort, int inferenceManagementPort,
         int keycloakPort, int keycloakManagementPort, int dbPort, Optional<Database> externalDatabase,
-        Optional<String> externalIssuer, String gatewayClientSecret, String predictorClientSecret) {
+        Optional<String> externalIssuer, String gatewayClientSecret, String predictorClientSecret,
+        String inferenceClientSecret) {
 
     /** Connection to a PostgreSQL database. */
     public record Database(String jdbcUrl, String user, String password) {
@@ -56,6 +58,9 @@ public record StackSettings(Path home, Path data, int gatewayPort, int grpcPort,
         String predictorSecret = issuer.isPresent()
                 ? env.getOrDefault("LODESTAR_PREDICTOR_CLIENT_SECRET", "")
                 : realm.clientSecret(RealmFile.PREDICTOR_CLIENT, env);
+        String inferenceSecret = issuer.isPresent()
+                ? env.getOrDefault("LODESTAR_INFERENCE_CLIENT_SECRET", "")
+                : realm.clientSecret(RealmFile.INFERENCE_CLIENT, env);
         String dataDir = env.get("LODESTAR_DATA_DIR");
         Path data = dataDir == null || dataDir.isBlank() ? home.resolve("data") : home.resolve(dataDir).toAbsolutePath().normalize();
         return new StackSettings(home, data,
@@ -65,7 +70,7 @@ public record StackSettings(Path home, Path data, int gatewayPort, int grpcPort,
                 port(env, "LODESTAR_KEYCLOAK_PORT", 8180),
                 port(env, "LODESTAR_KEYCLOAK_MANAGEMENT_PORT", 9190),
                 port(env, "LODESTAR_DB_PORT", 5433),
-                database, issuer, gatewaySecret, predictorSecret);
+                database, issuer, gatewaySecret, predictorSecret, inferenceSecret);
     }
 
     /** True when this stack runs its own PostgreSQL: for Lodestar's data, for a local Keycloak, or both. */

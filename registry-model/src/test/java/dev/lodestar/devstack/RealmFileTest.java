@@ -45,7 +45,8 @@ class RealmFileTest {
         List<String> roles = new java.util.ArrayList<>();
         realm.path("roles").path("realm").forEach(r -> roles.add(r.path("name").asText()));
 
-        assertThat(roles).containsExactlyInAnyOrder("data-scientist", "approver", "auditor", "admin", "predictor");
+        assertThat(roles).containsExactlyInAnyOrder("data-scientist", "approver", "auditor", "admin", "predictor",
+                "inference-server");
         assertThat(clients.get("lodestar-cli").path("publicClient").asBoolean()).isTrue();
         assertThat(clients.get("lodestar-cli").path("directAccessGrantsEnabled").asBoolean()).isTrue();
         assertThat(clients.get("lodestar-gateway").path("publicClient").asBoolean()).isFalse();
@@ -53,6 +54,9 @@ class RealmFileTest {
         assertThat(clients.get("lodestar-gateway").path("serviceAccountsEnabled").asBoolean()).isTrue();
         assertThat(clients.get("lodestar-predictor").path("serviceAccountsEnabled").asBoolean()).isTrue();
         assertThat(clients.get("lodestar-predictor").path("standardFlowEnabled").asBoolean()).isFalse();
+        assertThat(clients.get("lodestar-inference").path("serviceAccountsEnabled").asBoolean()).isTrue();
+        assertThat(clients.get("lodestar-inference").path("standardFlowEnabled").asBoolean()).isFalse();
+        assertThat(clients.get("lodestar-inference").path("secret").asText()).startsWith("${LODESTAR_INFERENCE_CLIENT_SECRET:");
         for (JsonNode client : clients.values()) {
             assertThat(client.path("protocolMappers").toString()).as(client.path("clientId").asText())
                     .contains("\"included.custom.audience\":\"lodestar\"");

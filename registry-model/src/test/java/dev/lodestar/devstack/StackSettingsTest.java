@@ -27,6 +27,7 @@ class StackSettingsTest {
         assertThat(settings.issuer()).isEqualTo("http://localhost:8180/realms/lodestar");
         assertThat(settings.lodestarDatabase().jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5433/lodestar");
         assertThat(settings.predictorClientSecret()).isNotBlank();
+        assertThat(settings.inferenceClientSecret()).isNotBlank();
     }
 
     @Test

@@ -37,9 +37,10 @@ public final class TestStack {
      * @param gatewayPort  the HTTP port the gateway under test must use (the realm's redirect URIs name it)
      * @param gatewaySecret secret of the {@code lodestar-gateway} client
      * @param predictorSecret secret of the {@code lodestar-predictor} client
+     * @param inferenceSecret secret of the {@code lodestar-inference} client
      */
     public record Addresses(String jdbcUrl, String dbUser, String dbPassword, String issuer, int gatewayPort,
-            String gatewaySecret, String predictorSecret) {
+            String gatewaySecret, String predictorSecret, String inferenceSecret) {
 
         /** The token endpoint of the realm. */
         public String tokenUrl() {
@@ -55,7 +56,7 @@ public final class TestStack {
             }
             return new Addresses(property("jdbc-url"), LocalPostgres.DATABASE, LocalPostgres.DATABASE,
                     property("issuer"), Integer.parseInt(property("gateway-port")), property("gateway-secret"),
-                    property("predictor-secret"));
+                    property("predictor-secret"), property("inference-secret"));
         }
     }
 
@@ -105,6 +106,7 @@ public final class TestStack {
         System.setProperty(PREFIX + "gateway-port", Integer.toString(gatewayPort));
         System.setProperty(PREFIX + "gateway-secret", realm.clientSecret(RealmFile.GATEWAY_CLIENT, env));
         System.setProperty(PREFIX + "predictor-secret", realm.clientSecret(RealmFile.PREDICTOR_CLIENT, env));
+        System.setProperty(PREFIX + "inference-secret", realm.clientSecret(RealmFile.INFERENCE_CLIENT, env));
         System.setProperty(PREFIX + "issuer", settings.issuer());
     }
 
