@@ -63,6 +63,7 @@ class LauncherIT {
                 "LODESTAR_OIDC_ISSUER", stack.issuer(),
                 "LODESTAR_GATEWAY_CLIENT_SECRET", stack.gatewaySecret(),
                 "LODESTAR_PREDICTOR_CLIENT_SECRET", stack.predictorSecret()));
+        env.put("LODESTAR_INFERENCE_CLIENT_SECRET", stack.inferenceSecret());
         up = lodestar(env, "up");
     }
 
