@@ -89,13 +89,17 @@ final class QuantileSketch {
             levels.add(new double[K]);
             sizes.add(0);
         }
-        double[] items = levels.get(level);
-        int size = sizes.get(level);
-        items[size++] = value;
-        if (size < K) {
-            sizes.set(level, size);
-            return;
+        if (sizes.get(level) == K) {
+            compact(level);
         }
+        int size = sizes.get(level);
+        levels.get(level)[size] = value;
+        sizes.set(level, size + 1);
+    }
+
+    /** Moves every other item of a full level up a level, where each stands for twice as many values. */
+    private void compact(int level) {
+        double[] items = levels.get(level);
         Arrays.sort(items);
         sizes.set(level, 0);
         for (int i = random.nextInt(2); i < K; i += 2) {
