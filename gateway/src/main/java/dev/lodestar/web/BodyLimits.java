@@ -54,7 +54,7 @@ public class BodyLimits {
 
     /** Endpoints that stream their body to the artifact store, with the artifact limit. */
     private static boolean streams(String path) {
-        return path.equals("/api/artifacts");
+        return path.equals("/api/artifacts") || path.equals("/api/datasets");
     }
 
     private static void refuse(RoutingContext context, int status, String message) {

@@ -22,7 +22,9 @@ public class LodestarStack implements QuarkusTestResourceLifecycleManager {
                 "quarkus.oidc.web.auth-server-url", stack.issuer(),
                 "quarkus.oidc.web.credentials.secret", stack.gatewaySecret(),
                 "quarkus.http.test-port", Integer.toString(stack.gatewayPort()),
-                "lodestar.artifacts.dir", System.getProperty("lodestar.test.output", "target/test-stack") + "/artifacts");
+                "lodestar.artifacts.dir", System.getProperty("lodestar.test.output", "target/test-stack") + "/artifacts",
+                // Small enough for a test to stream past it.
+                "lodestar.datasets.max-size", "1M");
     }
 
     @Override
