@@ -119,10 +119,15 @@ class LauncherIT {
     @Test
     void theDemoGoesFromDatasetToGrpcPredictionsAndIndependentClientsScoreTheSameDeployment() throws Exception {
         Result demo = lodestar(env, "demo");
+        Result again = lodestar(env, "demo");
 
         assertThat(demo.exit()).as(demo.output()).isZero();
         assertThat(demo.output()).contains("1. Dataset", "2. Training", "SUCCEEDED", "3. Model", "READY",
-                "4. Approval", "bob approved", "5. Deploy", "6. Predict", "Where to look", "/admin/deployments/churn-demo");
+                "4. Approval", "bob approved", "5. Deploy", "serves version 1", "6. Predict", "Where to look",
+                "/admin/deployments/churn-demo");
+        assertThat(again.exit()).as(again.output()).isZero();
+        assertThat(again.output()).as("the approval moved champion; the deployment followed and the server swapped")
+                .contains("champion -> version 2", "serves version 2");
         Map<String, String> stackEnv = stackEnv();
         String predictor = clientToken(stackEnv, stackEnv.get("LODESTAR_PREDICTOR_CLIENT_ID"),
                 stackEnv.get("LODESTAR_PREDICTOR_CLIENT_SECRET"));
