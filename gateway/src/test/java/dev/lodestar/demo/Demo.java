@@ -132,6 +132,10 @@ public final class Demo {
                     }
                 });
                 PredictResponse answer = inference.withDeadlineAfter(5, TimeUnit.SECONDS).predict(call.build());
+                if (answer.getModelVersion() != version) {
+                    throw new IllegalStateException("the deployment answered with version " + answer.getModelVersion()
+                            + ", not the approved version " + version);
+                }
                 predictions.add(answer);
                 actual.add(row.get(TARGET));
                 String label = answer.getClassification().getLabel();
