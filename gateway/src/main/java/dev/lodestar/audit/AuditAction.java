@@ -18,6 +18,7 @@ public enum AuditAction {
     RUN_RESTORED(ResourceType.RUN),
     RUN_ARTIFACT_LOGGED(ResourceType.RUN),
     ARTIFACT_STORED(ResourceType.ARTIFACT),
+    DATASET_REGISTERED(ResourceType.DATASET),
     MODEL_CREATED(ResourceType.MODEL),
     MODEL_UPDATED(ResourceType.MODEL),
     MODEL_POLICY_CHANGED(ResourceType.MODEL),
