@@ -48,7 +48,12 @@ public enum AuditAction {
     DEPLOYMENT_DELETED(ResourceType.DEPLOYMENT),
     ROLE_GRANTED(ResourceType.USER),
     ROLE_REVOKED(ResourceType.USER),
-    AUDIT_TRAIL_EXPORTED(ResourceType.AUDIT_TRAIL);
+    AUDIT_TRAIL_EXPORTED(ResourceType.AUDIT_TRAIL),
+    JOB_QUEUED(ResourceType.JOB),
+    JOB_CANCEL_REQUESTED(ResourceType.JOB),
+    JOB_CANCELLED(ResourceType.JOB),
+    JOB_SUCCEEDED(ResourceType.JOB),
+    JOB_FAILED(ResourceType.JOB);
 
     private final ResourceType resourceType;
 

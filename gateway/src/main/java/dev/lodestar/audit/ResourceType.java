@@ -2,5 +2,5 @@ package dev.lodestar.audit;
 
 /** The kinds of resources audit events are about. */
 public enum ResourceType {
-    EXPERIMENT, RUN, ARTIFACT, DATASET, MODEL, MODEL_VERSION, PROMOTION_REQUEST, DEPLOYMENT, USER, AUDIT_TRAIL
+    EXPERIMENT, RUN, ARTIFACT, DATASET, JOB, MODEL, MODEL_VERSION, PROMOTION_REQUEST, DEPLOYMENT, USER, AUDIT_TRAIL
 }

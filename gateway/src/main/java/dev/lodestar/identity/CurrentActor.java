@@ -17,6 +17,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 public class CurrentActor {
 
     private final SecurityIdentity identity;
+    private Actor acting;
 
     CurrentActor(SecurityIdentity identity) {
         this.identity = identity;
@@ -29,6 +30,9 @@ public class CurrentActor {
 
     /** The authenticated actor, if the request has one. */
     public Optional<Actor> find() {
+        if (acting != null) {
+            return Optional.of(acting);
+        }
         if (identity.isAnonymous()) {
             return Optional.empty();
         }
@@ -40,5 +44,13 @@ public class CurrentActor {
             name = username == null ? subject : username;
         }
         return Optional.of(new Actor(subject, name, Collections.unmodifiableSet(new TreeSet<>(identity.getRoles()))));
+    }
+
+    /**
+     * Makes the rest of this request context act as {@code actor}: for work Lodestar does itself outside any
+     * request (a background job), so the services it calls record it as their actor.
+     */
+    public void actAs(Actor actor) {
+        this.acting = actor;
     }
 }

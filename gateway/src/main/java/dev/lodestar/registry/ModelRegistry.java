@@ -498,6 +498,11 @@ public class ModelRegistry {
         return Cursors.encode(VERSIONS_CURSOR, Integer.toString(version));
     }
 
+    /** A model name checked against the registry's rules; {@code INVALID_ARGUMENT} otherwise. */
+    public static String checkName(String name) {
+        return RegistryRules.modelName(name);
+    }
+
     /** The audit resource id of a version: {@code name:version}, as lineage names it. */
     public static String versionId(RegisteredModelEntity model, int version) {
         return model.name + ":" + version;

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
-import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
 import org.tribuo.classification.Label;
 import org.tribuo.protos.core.ModelProto;
@@ -30,8 +29,14 @@ public final class TribuoModels {
     private TribuoModels() {
     }
 
-    /** An input feature: its name and the kind of value it takes ({@code NUMBER} or {@code TEXT}). */
-    public record Feature(String name, String type) {
+    /**
+     * An input column of a model, as clients name it.
+     *
+     * @param name       the column's name
+     * @param type       {@code NUMBER} or {@code TEXT}
+     * @param categories for {@code TEXT}, the categories seen in training (sorted); empty for {@code NUMBER}
+     */
+    public record Feature(String name, String type, List<String> categories) {
     }
 
     /**
@@ -47,7 +52,7 @@ public final class TribuoModels {
      * A model described for the registry.
      *
      * @param modelClass     the Tribuo model class
-     * @param signature      the features it reads, in the order of its feature map
+     * @param signature      the columns it reads, in order (its {@link InputSchema})
      * @param output         what it answers
      * @param provenanceJson its full training provenance, as olcut's JSON
      */
@@ -92,12 +97,12 @@ public final class TribuoModels {
         }
     }
 
-    /** Describes a model: its features, output and provenance. */
+    /** Describes a model: its input columns ({@link InputSchema#of}), output and provenance. */
     public static Description describe(Model<?> model) {
-        ImmutableFeatureMap features = model.getFeatureIDMap();
-        List<Feature> signature = new ArrayList<>(features.size());
-        for (int id = 0; id < features.size(); id++) {
-            signature.add(new Feature(features.get(id).getName(), "NUMBER"));
+        List<InputSchema.Column> columns = InputSchema.of(model).columns();
+        List<Feature> signature = new ArrayList<>(columns.size());
+        for (InputSchema.Column column : columns) {
+            signature.add(new Feature(column.name(), column.type().name(), column.categories()));
         }
         String provenance = new JsonProvenanceSerialization(true)
                 .serializeToString(ProvenanceUtil.marshalProvenance(model.getProvenance()));

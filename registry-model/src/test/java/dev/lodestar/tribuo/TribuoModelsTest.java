@@ -24,6 +24,7 @@ class TribuoModelsTest {
         assertThat(description.signature()).extracting(TribuoModels.Feature::name)
                 .containsExactly("monthly_charges", "support_calls", "tenure_months");
         assertThat(description.signature()).extracting(TribuoModels.Feature::type).containsOnly("NUMBER");
+        assertThat(description.signature()).extracting(TribuoModels.Feature::categories).containsOnly(java.util.List.of());
         assertThat(description.output().kind()).isEqualTo("LABEL");
         assertThat(description.output().classes()).containsExactly("churn", "stay");
         assertThat(description.provenanceJson()).contains("LogisticRegressionTrainer").contains("churn-sample");
