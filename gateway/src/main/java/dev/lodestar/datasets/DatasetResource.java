@@ -23,7 +23,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.lodestar.artifacts.ArtifactStore;
-import dev.lodestar.datasets.model.ColumnType;
+import dev.lodestar.tribuo.InputSchema.ColumnType;
 import dev.lodestar.datasets.model.DatasetVersionEntity;
 import dev.lodestar.graphql.ApiException;
 import dev.lodestar.graphql.ErrorCode;

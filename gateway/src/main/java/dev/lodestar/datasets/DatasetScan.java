@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.lodestar.datasets.model.ColumnType;
+import dev.lodestar.tribuo.InputSchema.ColumnType;
 import dev.lodestar.graphql.ApiException;
 
 /**

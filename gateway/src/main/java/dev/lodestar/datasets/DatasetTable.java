@@ -2,7 +2,7 @@ package dev.lodestar.datasets;
 
 import java.util.List;
 
-import dev.lodestar.datasets.model.ColumnType;
+import dev.lodestar.tribuo.InputSchema.ColumnType;
 import dev.lodestar.datasets.model.DatasetVersionEntity;
 
 /**

@@ -10,7 +10,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.lodestar.artifacts.ArtifactStore;
-import dev.lodestar.datasets.model.ColumnType;
+import dev.lodestar.tribuo.InputSchema.ColumnType;
 import dev.lodestar.datasets.model.DatasetVersionEntity;
 import dev.lodestar.graphql.ApiException;
 import dev.lodestar.graphql.ErrorCode;

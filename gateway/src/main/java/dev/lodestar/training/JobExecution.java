@@ -144,7 +144,7 @@ public class JobExecution {
             current.checkpoint();
 
             current.stage("encoding", 0.15);
-            List<Boolean> numeric = table.types().stream().map(t -> t.name().equals("NUMBER")).toList();
+            List<Boolean> numeric = table.types().stream().map(t -> t == InputSchema.ColumnType.NUMBER).toList();
             FeatureEncoder.Table encoderInput = new FeatureEncoder.Table(table.columnNames(), numeric, table.rows(),
                     lines(table));
             String description = "dataset " + dataset.name + " v" + dataset.version + " (" + dataset.id + ")";

@@ -15,7 +15,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-import dev.lodestar.datasets.model.ColumnType;
+import dev.lodestar.tribuo.InputSchema.ColumnType;
 import dev.lodestar.graphql.ApiException;
 
 /** The CSV parser, type inference and the quantile sketch, without the application. */

@@ -10,7 +10,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.lodestar.datasets.model.ColumnType;
+import dev.lodestar.tribuo.InputSchema.ColumnType;
 import dev.lodestar.graphql.ApiException;
 import dev.lodestar.graphql.ErrorCode;
 import dev.lodestar.testing.Fixtures;
