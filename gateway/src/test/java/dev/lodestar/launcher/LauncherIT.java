@@ -152,7 +152,7 @@ class LauncherIT {
         assertThat(answer.path("deployment").asText()).isEqualTo("churn-demo");
         assertThat(answer.path("model_version").asInt()).isPositive();
         assertThat(answer.path("prediction_id").asText()).isNotBlank();
-        assertThat(answer.path("classification").path("label").asText()).isIn("yes", "no");
+        assertThat(answer.path("classification").path("label").asText()).isIn("0", "1");
         assertThat(unknown.path("error").path("code").asText()).isEqualTo("NOT_FOUND");
         assertThat(anonymous.path("error").path("code").asText()).isEqualTo("UNAUTHENTICATED");
         assertThat(ready.path("answer").path("live").asBoolean()).isTrue();
