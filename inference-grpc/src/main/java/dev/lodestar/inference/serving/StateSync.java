@@ -16,14 +16,14 @@ import org.jboss.logging.Logger;
  * Keeps a {@link ServingState} in line with its source, and the control plane informed.
  *
  * <p>The source is polled every interval; a change is applied, no change costs one conditional request. While
- * the source fails, polls back off (doubling, up to 30 s) and the server keeps serving the last state it
+ * the source fails, polls back off (doubling, up to 5 s) and the server keeps serving the last state it
  * applied. Desired versions that failed to load are tried again every 30 s. Reports go out after every
  * change (coalesced) and every 10 s as a heartbeat.
  */
 public final class StateSync implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(StateSync.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
     /** Where the desired state comes from. */
