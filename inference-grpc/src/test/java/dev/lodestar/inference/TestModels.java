@@ -134,6 +134,17 @@ public final class TestModels {
         return json.append("}]}").toString();
     }
 
+    /** One desired state holding the deployments of several {@link #state} documents. */
+    public static String merge(long revision, String... states) {
+        StringBuilder json = new StringBuilder("{\"revision\":" + revision + ",\"deployments\":[");
+        for (int i = 0; i < states.length; i++) {
+            String state = states[i];
+            String deployments = state.substring(state.indexOf('[') + 1, state.lastIndexOf(']'));
+            json.append(i == 0 ? "" : ",").append(deployments);
+        }
+        return json.append("]}").toString();
+    }
+
     private static String spec(int version, Artifact artifact, Integer percent) {
         return "{\"version\":" + version + ",\"sha256\":\"" + artifact.sha256() + "\",\"path\":\"" + artifact.path().toString()
                 .replace("\\", "\\\\") + "\"" + (percent == null ? "" : ",\"percent\":" + percent) + "}";
