@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.lodestar.inference.serving.Deployment;
+import dev.lodestar.inference.serving.PositionalRows;
 import dev.lodestar.inference.serving.PredictionIds;
 import dev.lodestar.inference.serving.Route;
 import dev.lodestar.inference.serving.ServableModel;
@@ -12,6 +13,7 @@ import dev.lodestar.inference.serving.ServingState;
 import dev.lodestar.inference.serving.ShadowMirror;
 import dev.lodestar.inference.v1.BatchError;
 import dev.lodestar.inference.v1.Classification;
+import dev.lodestar.inference.v1.CompactPrediction;
 import dev.lodestar.inference.v1.DeploymentState;
 import dev.lodestar.inference.v1.FeatureValue;
 import dev.lodestar.inference.v1.InferenceGrpc;
@@ -168,26 +170,108 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
         try {
             checkDeadline();
             List<Row> rows = request.getRowsList();
-            PredictBatchResponse.Builder response = PredictBatchResponse.newBuilder()
-                    .setCorrelationId(request.getCorrelationId());
-            for (int i = 0; i < rows.size(); i++) {
-                if (i > 0 && i % DEADLINE_CHECK_ROWS == 0) {
-                    checkDeadline();
-                }
+            PositionalRows positional = null;
+            if (request.getColumnsCount() > 0) {
                 try {
-                    response.addPredictions(score(deployment, version, rows.get(i).getFeaturesMap(), "row " + i + ": "));
-                } catch (RuntimeException e) {
-                    throw Status.INTERNAL.withDescription("row " + i + ": scoring failed: " + e.getMessage()).asException();
+                    positional = PositionalRows.of(version.servable().columns(), request.getColumnsList());
+                } catch (IllegalArgumentException e) {
+                    throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
                 }
             }
+            PredictBatchResponse response = request.getCompact()
+                    ? compact(deployment, version, request, rows, positional)
+                    : named(deployment, version, request, rows, positional);
             version.succeeded(rows.size(), started);
-            return response.build();
+            return response;
         } catch (StatusException e) {
             version.failed(e.getStatus().getCode());
             throw e;
         } finally {
             version.release();
         }
+    }
+
+    private PredictBatchResponse named(Deployment deployment, ServedVersion version, PredictBatchRequest request,
+            List<Row> rows, PositionalRows positional) throws StatusException {
+        PredictBatchResponse.Builder response = PredictBatchResponse.newBuilder()
+                .setCorrelationId(request.getCorrelationId());
+        ServedVersion shadow = shadowOf(deployment, version);
+        long firstId = ids.reserve(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            if (i > 0 && i % DEADLINE_CHECK_ROWS == 0) {
+                checkDeadline();
+            }
+            Row row = rows.get(i);
+            Object[] cells = cells(version, row, positional, i);
+            String id = ids.id(firstId + i);
+            ServableModel.Answer answer = answer(version, cells, i);
+            if (shadow != null) {
+                shadows.mirror(deployment, shadow, version, positional == null ? row.getFeaturesMap() : null, cells, answer, id);
+            }
+            response.addPredictions(response(deployment.name(), version, answer, id));
+        }
+        return response.build();
+    }
+
+    private PredictBatchResponse compact(Deployment deployment, ServedVersion version, PredictBatchRequest request,
+            List<Row> rows, PositionalRows positional) throws StatusException {
+        ServableModel model = version.servable();
+        PredictBatchResponse.Builder response = PredictBatchResponse.newBuilder()
+                .setCorrelationId(request.getCorrelationId())
+                .setDeployment(deployment.name())
+                .setModel(version.model() == null ? "" : version.model())
+                .setModelVersion(version.version())
+                .addAllClasses(model.classes());
+        boolean regression = model.regression();
+        ServedVersion shadow = shadowOf(deployment, version);
+        long firstId = ids.reserve(rows.size());
+        CompactPrediction.Builder prediction = CompactPrediction.newBuilder();
+        for (int i = 0; i < rows.size(); i++) {
+            if (i > 0 && i % DEADLINE_CHECK_ROWS == 0) {
+                checkDeadline();
+            }
+            Row row = rows.get(i);
+            Object[] cells = cells(version, row, positional, i);
+            String id = ids.id(firstId + i);
+            ServableModel.Answer answer = answer(version, cells, i);
+            if (shadow != null) {
+                shadows.mirror(deployment, shadow, version, positional == null ? row.getFeaturesMap() : null, cells, answer, id);
+            }
+            prediction.clear().setPredictionId(id);
+            if (regression) {
+                prediction.setValue(answer.value());
+            } else {
+                double[] scores = answer.scores();
+                for (double score : scores) {
+                    prediction.addScores(score);
+                }
+                prediction.setLabelIndex(model.classIndex(answer.label()));
+            }
+            response.addCompact(prediction.build());
+        }
+        return response.build();
+    }
+
+    private static Object[] cells(ServedVersion version, Row row, PositionalRows positional, int index)
+            throws StatusException {
+        try {
+            return positional == null ? version.servable().row(row.getFeaturesMap()) : positional.read(row);
+        } catch (IllegalArgumentException e) {
+            throw Status.INVALID_ARGUMENT.withDescription("row " + index + ": " + e.getMessage()).asException();
+        }
+    }
+
+    private static ServableModel.Answer answer(ServedVersion version, Object[] cells, int index) throws StatusException {
+        try {
+            return version.servable().score(cells);
+        } catch (RuntimeException e) {
+            throw Status.INTERNAL.withDescription("row " + index + ": scoring failed: " + e.getMessage()).asException();
+        }
+    }
+
+    private static ServedVersion shadowOf(Deployment deployment, ServedVersion version) {
+        Route route = deployment.route();
+        return route == null || route.shadow() == null || route.shadow() == version ? null : route.shadow();
     }
 
     private PredictResponse score(Deployment deployment, ServedVersion version, Map<String, FeatureValue> features,

@@ -138,6 +138,86 @@ class InferenceServiceTest {
     }
 
     @Test
+    void positionalRowsWithCompactAnswersMatchTheNamedForm() {
+        Random random = new Random(10);
+        List<String> columns = new ArrayList<>(TestModels.NUMBERS);
+        java.util.Collections.reverse(columns);
+        List<Map<String, FeatureValue>> rows = new ArrayList<>();
+        PredictBatchRequest.Builder numbers = PredictBatchRequest.newBuilder().setDeployment("churn").addAllColumns(columns)
+                .setCompact(true).setCorrelationId("c-1");
+        PredictBatchRequest.Builder values = PredictBatchRequest.newBuilder().setDeployment("churn").addAllColumns(columns);
+        for (int i = 0; i < 30; i++) {
+            Map<String, FeatureValue> row = TestModels.row(random);
+            rows.add(row);
+            Row.Builder asNumbers = Row.newBuilder();
+            Row.Builder asValues = Row.newBuilder();
+            for (String column : columns) {
+                asNumbers.addNumbers(row.get(column).getNumber());
+                asValues.addValues(row.get(column));
+            }
+            numbers.addRows(asNumbers);
+            values.addRows(asValues);
+        }
+
+        PredictBatchResponse compact = fixture.inference().predictBatch(numbers.build());
+        assertThat(compact.getCorrelationId()).isEqualTo("c-1");
+        assertThat(compact.getDeployment()).isEqualTo("churn");
+        assertThat(compact.getModel()).isEqualTo("churn-model");
+        assertThat(compact.getModelVersion()).isEqualTo(1);
+        assertThat(compact.getClassesList()).containsExactly("no", "yes");
+        assertThat(compact.getPredictionsCount()).isZero();
+        assertThat(compact.getCompactCount()).isEqualTo(30);
+        for (int i = 0; i < 30; i++) {
+            @SuppressWarnings("unchecked")
+            Prediction<Label> expected = TestModels.tribuo((Model<Label>) classifier.model(), TestModels.numbersOf(rows.get(i)));
+            var answer = compact.getCompact(i);
+            assertThat(compact.getClasses(answer.getLabelIndex())).isEqualTo(expected.getOutput().getLabel());
+            assertThat(answer.getScores(0)).isCloseTo(expected.getOutputScores().get("no").getScore(), within(1e-6));
+            assertThat(answer.getScores(1)).isCloseTo(expected.getOutputScores().get("yes").getScore(), within(1e-6));
+            assertThat(answer.getPredictionId()).isNotEmpty();
+        }
+        assertThat(compact.getCompactList().stream().map(c -> c.getPredictionId()).distinct().count()).isEqualTo(30);
+
+        PredictBatchResponse named = fixture.inference().predictBatch(values.build());
+        for (int i = 0; i < 30; i++) {
+            assertMatches(named.getPredictions(i), rows.get(i));
+        }
+    }
+
+    @Test
+    void positionalRowsAreRefusedNamingTheFeature() {
+        Map<String, FeatureValue> row = TestModels.row(new Random(11));
+        List<String> withoutOne = TestModels.NUMBERS.subList(0, 19);
+        Row.Builder nineteen = Row.newBuilder();
+        withoutOne.forEach(name -> nineteen.addNumbers(row.get(name).getNumber()));
+        assertInvalid(PredictBatchRequest.newBuilder().setDeployment("churn").addAllColumns(withoutOne).addRows(nineteen),
+                "f19");
+
+        List<String> misspelt = new ArrayList<>(withoutOne);
+        misspelt.add("f99");
+        nineteen.addNumbers(1.0);
+        assertInvalid(PredictBatchRequest.newBuilder().setDeployment("churn").addAllColumns(misspelt).addRows(nineteen),
+                "f99");
+
+        Row.Builder text = Row.newBuilder();
+        TestModels.NUMBERS.forEach(name -> text.addValues(name.equals("f03")
+                ? FeatureValue.newBuilder().setText("three").build() : row.get(name)));
+        assertInvalid(PredictBatchRequest.newBuilder().setDeployment("churn").addAllColumns(TestModels.NUMBERS)
+                .addRows(Row.newBuilder().addAllNumbers(java.util.Collections.nCopies(20, 1.0))).addRows(text), "f03");
+
+        Row.Builder infinite = Row.newBuilder().addAllNumbers(java.util.Collections.nCopies(20, 1.0)).setNumbers(7,
+                Double.POSITIVE_INFINITY);
+        assertInvalid(PredictBatchRequest.newBuilder().setDeployment("churn").addAllColumns(TestModels.NUMBERS)
+                .addRows(infinite), "f07");
+    }
+
+    private static void assertInvalid(PredictBatchRequest.Builder request, String feature) {
+        assertThatThrownBy(() -> fixture.inference().predictBatch(request.build()))
+                .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .hasMessageContaining("'" + feature + "'");
+    }
+
+    @Test
     void missingOrMistypedFeaturesAreInvalidArgumentsNamingTheFeature() {
         Map<String, FeatureValue> row = new java.util.HashMap<>(TestModels.row(new Random(1)));
         row.remove("f07");

@@ -20,6 +20,19 @@ public final class PredictionIds {
 
     /** The next id. */
     public String next() {
-        return prefix.concat(Long.toString(counter.incrementAndGet(), 36));
+        return id(counter.incrementAndGet());
+    }
+
+    /**
+     * Reserves {@code count} ids with one atomic step (a batch's); the ids are {@link #id}{@code (first)} to
+     * {@link #id}{@code (first + count - 1)}.
+     */
+    public long reserve(int count) {
+        return counter.getAndAdd(count) + 1;
+    }
+
+    /** The id of a number {@link #reserve} handed out. */
+    public String id(long number) {
+        return prefix.concat(Long.toString(number, 36));
     }
 }

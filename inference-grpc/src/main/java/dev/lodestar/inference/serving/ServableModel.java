@@ -21,6 +21,17 @@ public interface ServableModel extends AutoCloseable {
     /** The class labels of a classifier, in score order; empty for a regression. */
     List<String> classes();
 
+    /** The index of {@code label} in {@link #classes()}, -1 if it is not one of them. */
+    default int classIndex(String label) {
+        List<String> classes = classes();
+        for (int i = 0; i < classes.size(); i++) {
+            if (classes.get(i) == label) {
+                return i;
+            }
+        }
+        return classes.indexOf(label);
+    }
+
     /** True for a regression model (one value per row), false for a classifier. */
     default boolean regression() {
         return classes().isEmpty();
