@@ -66,6 +66,7 @@ public final class InferenceServer {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final ShadowMirror shadows = new ShadowMirror(1, 1024);
     private final PredictionIds ids = new PredictionIds();
+    private final EventLoops loops = EventLoops.server("grpc", EventLoops.cores());
     private ServingState serving;
     private StateSync sync;
     private Server grpc;
@@ -121,7 +122,7 @@ public final class InferenceServer {
         InferenceService inference = new InferenceService(serving, shadows, ids, config.replicaId());
         OipService oip = new OipService(serving, shadows, ids, this::ready, version());
         try {
-            grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
+            grpc = loops.apply(NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort())))
                     // Scoring is microseconds of CPU: answering on the transport thread beats any hand-off.
                     .directExecutor()
                     .addService(ServerInterceptors.intercept(inference, interceptors))
@@ -227,6 +228,7 @@ public final class InferenceServer {
             Thread.currentThread().interrupt();
         }
         management.stop();
+        loops.close();
         background.shutdownNow();
         shadows.close();
         serving.close();
