@@ -83,7 +83,7 @@ public final class HotSwapBench {
         List<ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < CLIENT_CHANNELS; i++) {
             channels.add(loops.apply(NettyChannelBuilder.forAddress("127.0.0.1", fixture.server.grpcPort()))
-                    .usePlaintext().directExecutor().build());
+                    .usePlaintext().directExecutor().disableRetry().build());
         }
         return new Served(fixture, v1, v2, loops, List.copyOf(channels));
     }
@@ -147,7 +147,7 @@ public final class HotSwapBench {
             }
             for (int i = 0; i < CLIENT_CHANNELS; i++) {
                 channels.add(clientLoops.apply(NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()))
-                        .usePlaintext().directExecutor().build());
+                        .usePlaintext().directExecutor().disableRetry().build());
             }
         }
 
