@@ -1,8 +1,13 @@
 package dev.lodestar.inference;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Settings of the inference server, read from environment variables.
@@ -11,14 +16,31 @@ import java.util.Map;
  * @param grpcPort        gRPC port ({@code LODESTAR_GRPC_PORT}, default 9090)
  * @param managementPort  HTTP port of {@code /q/health/live}, {@code /q/health/ready} and {@code /q/metrics}
  *                        ({@code LODESTAR_INFERENCE_MANAGEMENT_PORT}, default 9091)
- * @param issuer          issuer of the tokens callers present, a Keycloak realm URL ({@code LODESTAR_OIDC_ISSUER}, required)
+ * @param issuer          issuer of the tokens callers present, a Keycloak realm URL ({@code LODESTAR_OIDC_ISSUER},
+ *                        required by {@link #fromEnvironment}; null only for in-process use without authentication)
  * @param audience        audience tokens must carry ({@code LODESTAR_OIDC_AUDIENCE}, default {@code lodestar})
  * @param requiredRole    realm role a caller needs ({@code LODESTAR_INFERENCE_ROLE}, default {@code predictor})
  * @param shutdownGrace   how long admitted calls may run on after a stop request
  *                        ({@code LODESTAR_INFERENCE_SHUTDOWN_GRACE_SECONDS}, default 20)
+ * @param gatewayUrl      the control plane, source of the desired state and artifacts ({@code LODESTAR_GATEWAY_URL};
+ *                        null: none)
+ * @param clientId        client this server authenticates as to the gateway ({@code LODESTAR_INFERENCE_CLIENT_ID},
+ *                        default {@code lodestar-inference})
+ * @param clientSecret    its secret ({@code LODESTAR_INFERENCE_CLIENT_SECRET}; needed with a gateway)
+ * @param servingFile     a local desired state file, used instead of the gateway's ({@code LODESTAR_SERVING_FILE})
+ * @param pollInterval    how often the desired state is read ({@code LODESTAR_SERVING_POLL}: {@code 1s},
+ *                        {@code 500ms} or seconds; default 1 s)
+ * @param replicaId       this replica's id in reports ({@code LODESTAR_REPLICA_ID}, default host:port)
+ * @param advertisedAddress where callers reach this replica ({@code LODESTAR_INFERENCE_ADDRESS}, default host:port)
+ * @param cacheDirectory  verified model artifacts kept across restarts ({@code LODESTAR_INFERENCE_CACHE_DIR},
+ *                        default {@code lodestar-inference-cache} in the temporary directory)
+ * @param maxInFlight     calls in flight beyond which new calls are refused with {@code RESOURCE_EXHAUSTED}
+ *                        ({@code LODESTAR_INFERENCE_MAX_IN_FLIGHT}, default 1024)
  */
 public record InferenceConfig(String host, int grpcPort, int managementPort, URI issuer, String audience,
-        String requiredRole, Duration shutdownGrace) {
+        String requiredRole, Duration shutdownGrace, URI gatewayUrl, String clientId, String clientSecret,
+        Path servingFile, Duration pollInterval, String replicaId, String advertisedAddress, Path cacheDirectory,
+        int maxInFlight) {
 
     /** Thrown for a missing or malformed setting; the message names the variable. */
     public static final class InvalidConfig extends RuntimeException {
@@ -27,6 +49,8 @@ public record InferenceConfig(String host, int grpcPort, int managementPort, URI
         }
     }
 
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)?");
+
     /** Reads the settings from {@code env}. */
     public static InferenceConfig fromEnvironment(Map<String, String> env) {
         String issuer = env.get("LODESTAR_OIDC_ISSUER");
@@ -34,14 +58,94 @@ public record InferenceConfig(String host, int grpcPort, int managementPort, URI
             throw new InvalidConfig("LODESTAR_OIDC_ISSUER must name the Keycloak realm that issues callers' tokens,"
                     + " e.g. http://localhost:8180/realms/lodestar");
         }
+        String gateway = blankToNull(env.get("LODESTAR_GATEWAY_URL"));
+        String secret = blankToNull(env.get("LODESTAR_INFERENCE_CLIENT_SECRET"));
+        String file = blankToNull(env.get("LODESTAR_SERVING_FILE"));
+        if (gateway != null && secret == null) {
+            throw new InvalidConfig("LODESTAR_INFERENCE_CLIENT_SECRET is required with LODESTAR_GATEWAY_URL: the secret"
+                    + " of client lodestar-inference, which reads the desired state");
+        }
+        int grpcPort = port(env, "LODESTAR_GRPC_PORT", 9090);
+        String host = env.getOrDefault("LODESTAR_GRPC_HOST", "0.0.0.0");
+        String address = blankToNull(env.get("LODESTAR_INFERENCE_ADDRESS"));
+        if (address == null) {
+            address = hostName(host) + ":" + grpcPort;
+        }
+        String cache = blankToNull(env.get("LODESTAR_INFERENCE_CACHE_DIR"));
         return new InferenceConfig(
-                env.getOrDefault("LODESTAR_GRPC_HOST", "0.0.0.0"),
-                port(env, "LODESTAR_GRPC_PORT", 9090),
+                host,
+                grpcPort,
                 port(env, "LODESTAR_INFERENCE_MANAGEMENT_PORT", 9091),
                 URI.create(issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer),
                 env.getOrDefault("LODESTAR_OIDC_AUDIENCE", "lodestar"),
                 env.getOrDefault("LODESTAR_INFERENCE_ROLE", "predictor"),
-                Duration.ofSeconds(number(env, "LODESTAR_INFERENCE_SHUTDOWN_GRACE_SECONDS", 20)));
+                Duration.ofSeconds(number(env, "LODESTAR_INFERENCE_SHUTDOWN_GRACE_SECONDS", 20)),
+                gateway == null ? null : URI.create(gateway),
+                env.getOrDefault("LODESTAR_INFERENCE_CLIENT_ID", "lodestar-inference"),
+                secret,
+                file == null ? null : Path.of(file),
+                duration(env, "LODESTAR_SERVING_POLL", Duration.ofSeconds(1)),
+                env.getOrDefault("LODESTAR_REPLICA_ID", address),
+                address,
+                cache == null ? Path.of(System.getProperty("java.io.tmpdir"), "lodestar-inference-cache") : Path.of(cache),
+                number(env, "LODESTAR_INFERENCE_MAX_IN_FLIGHT", 1024));
+    }
+
+    /** The same settings with another desired state file. */
+    public InferenceConfig withServingFile(Path file) {
+        return new InferenceConfig(host, grpcPort, managementPort, issuer, audience, requiredRole, shutdownGrace,
+                gatewayUrl, clientId, clientSecret, file, pollInterval, replicaId, advertisedAddress, cacheDirectory,
+                maxInFlight);
+    }
+
+    /** The same settings with another in-flight limit. */
+    public InferenceConfig withMaxInFlight(int limit) {
+        return new InferenceConfig(host, grpcPort, managementPort, issuer, audience, requiredRole, shutdownGrace,
+                gatewayUrl, clientId, clientSecret, servingFile, pollInterval, replicaId, advertisedAddress,
+                cacheDirectory, limit);
+    }
+
+    /**
+     * Settings for a server in this JVM on loopback, free ports, reading {@code servingFile}; callers are
+     * authenticated against {@code issuer}, or not at all when it is null (benchmarks).
+     */
+    public static InferenceConfig local(URI issuer, Path servingFile, Path cacheDirectory) {
+        return new InferenceConfig("127.0.0.1", 0, 0, issuer, "lodestar", "predictor", Duration.ofSeconds(5), null,
+                "lodestar-inference", null, servingFile, Duration.ofMillis(100), "local", "127.0.0.1:0", cacheDirectory,
+                1024);
+    }
+
+    private static String hostName(String bind) {
+        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+            return bind;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static Duration duration(Map<String, String> env, String name, Duration fallback) {
+        String value = blankToNull(env.get(name));
+        if (value == null) {
+            return fallback;
+        }
+        Matcher matcher = DURATION.matcher(value);
+        if (!matcher.matches() || Long.parseLong(matcher.group(1)) <= 0) {
+            throw new InvalidConfig(name + " must be a positive duration like 1s or 500ms, got '" + value + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        String unit = matcher.group(2) == null ? "s" : matcher.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofSeconds(amount);
+        };
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

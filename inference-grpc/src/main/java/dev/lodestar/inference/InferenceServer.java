@@ -6,20 +6,30 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
 import dev.lodestar.inference.auth.BearerAuthInterceptor;
 import dev.lodestar.inference.auth.JwksKeys;
 import dev.lodestar.inference.auth.TokenVerifier;
+import dev.lodestar.inference.oip.OipService;
+import dev.lodestar.inference.oip.v2.GRPCInferenceServiceGrpc;
+import dev.lodestar.inference.serving.CompiledServable;
+import dev.lodestar.inference.serving.GatewayClient;
+import dev.lodestar.inference.serving.ModelCompiler;
+import dev.lodestar.inference.serving.PredictionIds;
+import dev.lodestar.inference.serving.ServingState;
+import dev.lodestar.inference.serving.ShadowMirror;
+import dev.lodestar.inference.serving.StateSync;
 import dev.lodestar.inference.v1.InferenceGrpc;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -50,19 +60,28 @@ public final class InferenceServer {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "jwks-refresh"));
-    private final ExecutorService callExecutor;
     private final JwksKeys keys;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final ModelCompiler compiler;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final ShadowMirror shadows = new ShadowMirror(1, 1024);
+    private final PredictionIds ids = new PredictionIds();
+    private final EventLoops loops = EventLoops.server("grpc", EventLoops.cores());
+    private ServingState serving;
+    private StateSync sync;
     private Server grpc;
     private ManagementServer management;
 
+    /** A server compiling models with {@link CompiledServable#compile}. */
     public InferenceServer(InferenceConfig config) {
+        this(config, CompiledServable::compile);
+    }
+
+    /** A server compiling models with {@code compiler}. */
+    public InferenceServer(InferenceConfig config, ModelCompiler compiler) {
         this.config = config;
-        this.keys = new JwksKeys(config.issuer(), HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build(),
-                Duration.ofSeconds(30), Clock.systemUTC());
-        AtomicInteger threads = new AtomicInteger();
-        this.callExecutor = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                r -> daemon(r, "inference-call-" + threads.incrementAndGet()));
+        this.compiler = compiler;
+        this.keys = config.issuer() == null ? null : new JwksKeys(config.issuer(), http, Duration.ofSeconds(30), Clock.systemUTC());
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -87,12 +106,27 @@ public final class InferenceServer {
         new ProcessorMetrics().bindTo(metrics);
         new UptimeMetrics().bindTo(metrics);
 
-        TokenVerifier verifier = new TokenVerifier(keys, config.issuer().toString(), config.audience(), Clock.systemUTC());
-        BearerAuthInterceptor auth = new BearerAuthInterceptor(verifier, config.requiredRole());
+        GatewayClient gateway = config.gatewayUrl() == null ? null
+                : new GatewayClient(config.gatewayUrl(), config.issuer(), config.clientId(), config.clientSecret(), http);
+        serving = ServingState.create(StateSync.fetcher(gateway), config.cacheDirectory(), compiler, metrics);
+
+        List<ServerInterceptor> interceptors = new ArrayList<>();
+        interceptors.add(new AdmissionInterceptor(config.maxInFlight(), metrics));
+        if (keys != null) {
+            TokenVerifier verifier = new TokenVerifier(keys, config.issuer().toString(), config.audience(), Clock.systemUTC());
+            interceptors.add(new BearerAuthInterceptor(verifier, config.requiredRole()));
+        } else {
+            LOG.warn("No issuer configured: callers are not authenticated (in-process use only)");
+        }
+        interceptors.add(new CallMetricsInterceptor(metrics));
+        InferenceService inference = new InferenceService(serving, shadows, ids, config.replicaId());
+        OipService oip = new OipService(serving, shadows, ids, this::ready, version());
         try {
-            grpc = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort()))
-                    .executor(callExecutor)
-                    .addService(ServerInterceptors.intercept(new InferenceService(), auth, new CallMetricsInterceptor(metrics)))
+            grpc = loops.apply(NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort())))
+                    // Scoring is microseconds of CPU: answering on the transport thread beats any hand-off.
+                    .directExecutor()
+                    .addService(ServerInterceptors.intercept(inference, interceptors))
+                    .addService(ServerInterceptors.intercept(oip, interceptors))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
@@ -102,14 +136,32 @@ public final class InferenceServer {
         } catch (IOException e) {
             throw new UncheckedIOException("could not bind the inference server: " + e.getMessage(), e);
         }
-        if (!keys.refresh()) {
-            LOG.warnf("Not ready until the signing keys of %s can be fetched; retrying", config.issuer());
+        if (keys != null) {
+            if (!keys.refresh()) {
+                LOG.warnf("Not ready until the signing keys of %s can be fetched; retrying", config.issuer());
+            }
+            background.scheduleWithFixedDelay(this::refreshKeys, 2, 2, TimeUnit.SECONDS);
         }
-        background.scheduleWithFixedDelay(this::refreshKeys, 2, 2, TimeUnit.SECONDS);
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(InferenceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        health.setStatus(GRPCInferenceServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
         LOG.infof("Inference server listening on %s:%d (gRPC), health and metrics on port %d", config.host(),
                 grpc.getPort(), management.port());
+
+        String address = config.advertisedAddress().endsWith(":0")
+                ? config.advertisedAddress().substring(0, config.advertisedAddress().length() - 1) + grpc.getPort()
+                : config.advertisedAddress();
+        StateSync.Source source = config.servingFile() != null ? StateSync.file(config.servingFile())
+                : gateway != null ? StateSync.gateway(gateway, config.gatewayUrl().toString()) : null;
+        if (source == null) {
+            LOG.warn("No desired state source (LODESTAR_GATEWAY_URL or LODESTAR_SERVING_FILE): serving nothing");
+        } else {
+            String replicaId = config.replicaId();
+            sync = new StateSync(serving, source, gateway == null ? null : report -> gateway.report(replicaId, report),
+                    address, config.pollInterval()).start();
+            LOG.infof("Desired state from %s every %d ms; replica %s", source.describe(), config.pollInterval().toMillis(),
+                    replicaId);
+        }
         return this;
     }
 
@@ -127,7 +179,22 @@ public final class InferenceServer {
 
     /** Ready when callers can be authenticated and the server is not draining. */
     public boolean ready() {
-        return keys.loaded() && !draining.get();
+        return (keys == null || keys.loaded()) && !draining.get();
+    }
+
+    /** What this server serves; {@link ServingState#apply} changes it. */
+    public ServingState serving() {
+        return serving;
+    }
+
+    /** The metrics registry (what {@code /q/metrics} exposes). */
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    private static String version() {
+        String version = InferenceServer.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
     }
 
     /** The bound gRPC port. */
@@ -147,6 +214,9 @@ public final class InferenceServer {
         }
         LOG.info("Stopping: draining calls in flight");
         health.enterTerminalState();
+        if (sync != null) {
+            sync.close();
+        }
         grpc.shutdown();
         try {
             if (!grpc.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -158,8 +228,10 @@ public final class InferenceServer {
             Thread.currentThread().interrupt();
         }
         management.stop();
+        loops.close();
         background.shutdownNow();
-        callExecutor.shutdownNow();
+        shadows.close();
+        serving.close();
         LOG.info("Stopped");
     }
 

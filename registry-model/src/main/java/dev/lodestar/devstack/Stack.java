@@ -167,6 +167,12 @@ public final class Stack {
                     env.put("LODESTAR_GRPC_PORT", Integer.toString(settings.grpcPort()));
                     env.put("LODESTAR_INFERENCE_MANAGEMENT_PORT", Integer.toString(settings.inferenceManagementPort()));
                     env.put("LODESTAR_OIDC_ISSUER", settings.issuer());
+                    // Desired state and artifacts come from the gateway, as client lodestar-inference.
+                    env.put("LODESTAR_GATEWAY_URL", settings.gatewayUrl());
+                    env.put("LODESTAR_INFERENCE_CLIENT_SECRET", System.getenv().getOrDefault(
+                            "LODESTAR_INFERENCE_CLIENT_SECRET", "lodestar-inference-local-secret"));
+                    env.put("LODESTAR_SERVING_POLL", "1s");
+                    env.put("LODESTAR_INFERENCE_CACHE_DIR", settings.data().resolve("inference-cache").toString());
                     return builder;
                 }, settings.home().resolve(INFERENCE_JAR)));
         StackProcess gateway = processes.get("gateway");
