@@ -169,8 +169,7 @@ public final class Stack {
                     env.put("LODESTAR_OIDC_ISSUER", settings.issuer());
                     // Desired state and artifacts come from the gateway, as client lodestar-inference.
                     env.put("LODESTAR_GATEWAY_URL", settings.gatewayUrl());
-                    env.put("LODESTAR_INFERENCE_CLIENT_SECRET", System.getenv().getOrDefault(
-                            "LODESTAR_INFERENCE_CLIENT_SECRET", "lodestar-inference-local-secret"));
+                    env.put("LODESTAR_INFERENCE_CLIENT_SECRET", settings.inferenceClientSecret());
                     env.put("LODESTAR_SERVING_POLL", "1s");
                     env.put("LODESTAR_INFERENCE_CACHE_DIR", settings.data().resolve("inference-cache").toString());
                     return builder;
