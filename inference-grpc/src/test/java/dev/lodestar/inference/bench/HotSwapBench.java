@@ -516,6 +516,7 @@ public final class HotSwapBench {
      * {@code unary_rps_c64}, {@code stream_rows_per_s}, {@code xgboost_inprocess_p50_us}, {@code hot_swaps},
      * {@code hot_swap_failed}, {@code hot_swap_p99_ratio}; and {@code echo_rps_c16}, {@code echo_rps_c64},
      * {@code predict_echo_p50_ratio}, {@code stream_named_rows_per_s}, {@code steady_p99_us}, {@code swap_p99_us}.
+     * Each figure comes from its own method above (usable alone); in-process figures from {@link ScoringBench#run}.
      */
     public static Map<String, Number> all(Path directory) throws Exception {
         Map<String, Number> figures = new LinkedHashMap<>();
@@ -536,6 +537,8 @@ public final class HotSwapBench {
             figures.put("unary_rps_c64", unaryThroughput(served, 64, 3));
             figures.put("stream_rows_per_s", streamRowsPerSecond(served, 256, 3, StreamForm.POSITIONAL_COMPACT));
             figures.put("stream_named_rows_per_s", streamRowsPerSecond(served, 256, 3, StreamForm.NAMED));
+            // The streams leave much garbage behind; the swap phases should not pay for collecting it.
+            System.gc();
             Map<String, Number> swap = hotSwap(served, 2000, 5, 100);
             figures.put("hot_swaps", swap.get("hot_swaps"));
             figures.put("hot_swap_failed", swap.get("hot_swap_failed"));
@@ -546,29 +549,51 @@ public final class HotSwapBench {
         return figures;
     }
 
+    /** The keys {@code data/bench/inference.json} holds (the issue's figures). */
+    public static final List<String> ISSUE_KEYS = List.of("inprocess_p50_us", "echo_p50_us", "predict_p50_us",
+            "predict_p99_us", "unary_rps_c16", "unary_rps_c64", "stream_rows_per_s", "xgboost_inprocess_p50_us",
+            "hot_swaps", "hot_swap_failed", "hot_swap_p99_ratio");
+
     /**
-     * Runs {@link #all} once and prints the figures, one per line; with argument {@code swap}, {@code stream} or
-     * {@code unary} only that measure (for profiling one path).
+     * With argument {@code swap}, {@code stream} or {@code unary}: that measure only (for profiling one path).
+     * Otherwise runs {@link #all} once and prints the figures, one per line; given a data directory, also writes
+     * the issue's keys to {@code <data>/bench/inference.json}.
      */
     public static void main(String[] args) throws Exception {
         Path directory = Files.createTempDirectory("lodestar-bench");
-        String only = args.length > 0 ? args[0] : "all";
+        String only = args.length > 0 ? args[0] : "";
         Map<String, Number> figures = new LinkedHashMap<>();
-        if (only.equals("all")) {
-            figures = all(directory);
-        } else {
-            try (Served served = serve(directory)) {
-                switch (only) {
-                    case "swap" -> figures.putAll(hotSwap(served, args.length > 1 ? Integer.parseInt(args[1]) : 2000, 5, 100));
-                    case "stream" -> {
-                        figures.put("stream_rows_per_s", streamRowsPerSecond(served, 256, 10, StreamForm.POSITIONAL_COMPACT));
-                        figures.put("stream_named_rows_per_s", streamRowsPerSecond(served, 256, 10, StreamForm.NAMED));
+        switch (only) {
+            case "swap", "stream", "unary" -> {
+                try (Served served = serve(directory)) {
+                    switch (only) {
+                        case "swap" -> figures.putAll(hotSwap(served, args.length > 1 ? Integer.parseInt(args[1]) : 2000, 5,
+                                100));
+                        case "stream" -> {
+                            figures.put("stream_rows_per_s", streamRowsPerSecond(served, 256, 10,
+                                    StreamForm.POSITIONAL_COMPACT));
+                            figures.put("stream_named_rows_per_s", streamRowsPerSecond(served, 256, 10, StreamForm.NAMED));
+                        }
+                        default -> {
+                            figures.put("unary_rps_c16", unaryThroughput(served, 16, 10));
+                            figures.put("unary_rps_c64", unaryThroughput(served, 64, 10));
+                        }
                     }
-                    case "unary" -> {
-                        figures.put("unary_rps_c16", unaryThroughput(served, 16, 10));
-                        figures.put("unary_rps_c64", unaryThroughput(served, 64, 10));
+                }
+            }
+            default -> {
+                figures = all(directory);
+                if (!only.isEmpty()) {
+                    Path json = Path.of(only, "bench", "inference.json");
+                    Files.createDirectories(json.getParent());
+                    StringBuilder out = new StringBuilder("{\n");
+                    for (int i = 0; i < ISSUE_KEYS.size(); i++) {
+                        String key = ISSUE_KEYS.get(i);
+                        out.append("  \"").append(key).append("\": ").append(figures.get(key))
+                                .append(i < ISSUE_KEYS.size() - 1 ? ",\n" : "\n");
                     }
-                    default -> throw new IllegalArgumentException("unknown measure " + only);
+                    Files.writeString(json, out.append("}\n"));
+                    System.out.println("wrote " + json);
                 }
             }
         }
