@@ -377,12 +377,15 @@ public final class HotSwapBench {
         return counted / elapsed;
     }
 
+    /** How many steady/swapping phase pairs the hot-swap measure alternates. */
+    static final int ROUNDS = 5;
+
     /**
      * Version swaps under constant load: after a warm-up, Predict calls are sent at a fixed {@code ratePerSecond}
      * (open loop: a call is started on schedule whatever the previous ones are doing; its latency counts from when
-     * it was sent), first for a steady phase of {@code phaseSeconds}, then for a swapping phase of the same length
-     * (longer only if the swaps take longer) during which the primary is switched between two versions
-     * {@code swaps} times, spread over the phase, by one loader thread (as the server's state sync does). A call
+     * it was sent). Steady and swapping phases of {@code phaseSeconds} in all alternate in {@link #ROUNDS} rounds;
+     * during the swapping ones the primary is switched between two versions {@code swaps} times in all, spread
+     * evenly, by one loader thread (as the server's state sync does). A call
      * belongs to the phase it was sent in; p99 is over all calls of a phase. Keys: {@code hot_swaps}, {@code hot_swap_failed}, {@code steady_p50_us},
      * {@code steady_p99_us}, {@code swap_p50_us}, {@code swap_p99_us}, {@code hot_swap_p99_ratio},
      * {@code steady_requests}, {@code swap_requests}, {@code swap_phase_s}.
@@ -453,29 +456,37 @@ public final class HotSwapBench {
         predict(served, 20_000);
         sender.start();
         Thread.sleep(1000);
-        phase.set(1);
-        Thread.sleep((long) (phaseSeconds * 1000));
-
-        long phaseNanos = (long) (phaseSeconds * 1e9);
-        long swapStart = System.nanoTime();
-        phase.set(2);
+        // Steady and swapping phases alternate in rounds, so a change in the machine's load during the run hits
+        // both alike; each call counts in the phase it was sent in.
+        long roundNanos = (long) (phaseSeconds * 1e9) / ROUNDS;
         int done = 0;
-        for (int swap = 0; swap < swaps; swap++) {
-            long due = swapStart + phaseNanos * swap / swaps;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
+        long swapNanos = 0;
+        long[] applyNanos = new long[swaps];
+        for (int round = 0; round < ROUNDS; round++) {
+            phase.set(1);
+            LockSupport.parkNanos(roundNanos);
+            long swapStart = System.nanoTime();
+            phase.set(2);
+            int inRound = swaps * (round + 1) / ROUNDS - swaps * round / ROUNDS;
+            for (int swap = 0; swap < inRound; swap++) {
+                long wait = swapStart + roundNanos * swap / inRound - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                boolean toV2 = done % 2 == 0;
+                long applyStart = System.nanoTime();
+                served.fixture().server.serving().apply(DesiredState.parse(TestModels.state(100 + done, "bench", toV2 ? 2 : 1,
+                        toV2 ? served.v2() : served.v1(), null, null, null, null, null).getBytes()));
+                applyNanos[done] = System.nanoTime() - applyStart;
+                done++;
             }
-            boolean toV2 = swap % 2 == 0;
-            served.fixture().server.serving().apply(DesiredState.parse(TestModels.state(100 + swap, "bench", toV2 ? 2 : 1,
-                    toV2 ? served.v2() : served.v1(), null, null, null, null, null).getBytes()));
-            done++;
+            long remaining = swapStart + roundNanos - System.nanoTime();
+            if (remaining > 0) {
+                LockSupport.parkNanos(remaining);
+            }
+            swapNanos += System.nanoTime() - swapStart;
         }
-        long remaining = swapStart + phaseNanos - System.nanoTime();
-        if (remaining > 0) {
-            LockSupport.parkNanos(remaining);
-        }
-        double swapPhase = (System.nanoTime() - swapStart) / 1e9;
+        double swapPhase = swapNanos / 1e9;
         sending.set(false);
         sender.join();
         long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -494,6 +505,9 @@ public final class HotSwapBench {
         result.put("swap_p50_us", swapLatency.p50());
         result.put("swap_p99_us", swapLatency.p99());
         result.put("hot_swap_p99_ratio", swapLatency.p99() / steadyLatency.p99());
+        Latency apply = latency(Arrays.copyOf(applyNanos, done));
+        result.put("swap_apply_p50_us", apply.p50());
+        result.put("swap_apply_p99_us", apply.p99());
         result.put("steady_requests", steadyN);
         result.put("swap_requests", duringN);
         result.put("swap_phase_s", swapPhase);
@@ -550,51 +564,23 @@ public final class HotSwapBench {
     }
 
     /** The keys {@code data/bench/inference.json} holds (the issue's figures). */
-    public static final List<String> ISSUE_KEYS = List.of("inprocess_p50_us", "echo_p50_us", "predict_p50_us",
-            "predict_p99_us", "unary_rps_c16", "unary_rps_c64", "stream_rows_per_s", "xgboost_inprocess_p50_us",
-            "hot_swaps", "hot_swap_failed", "hot_swap_p99_ratio");
-
-    /**
-     * With argument {@code swap}, {@code stream} or {@code unary}: that measure only (for profiling one path).
-     * Otherwise runs {@link #all} once and prints the figures, one per line; given a data directory, also writes
-     * the issue's keys to {@code <data>/bench/inference.json}.
-     */
+    /** One measure only, for profiling a single path: {@code swap [rate]}, {@code stream} or {@code unary}. */
     public static void main(String[] args) throws Exception {
-        Path directory = Files.createTempDirectory("lodestar-bench");
         String only = args.length > 0 ? args[0] : "";
         Map<String, Number> figures = new LinkedHashMap<>();
-        switch (only) {
-            case "swap", "stream", "unary" -> {
-                try (Served served = serve(directory)) {
-                    switch (only) {
-                        case "swap" -> figures.putAll(hotSwap(served, args.length > 1 ? Integer.parseInt(args[1]) : 2000, 5,
-                                100));
-                        case "stream" -> {
-                            figures.put("stream_rows_per_s", streamRowsPerSecond(served, 256, 10,
-                                    StreamForm.POSITIONAL_COMPACT));
-                            figures.put("stream_named_rows_per_s", streamRowsPerSecond(served, 256, 10, StreamForm.NAMED));
-                        }
-                        default -> {
-                            figures.put("unary_rps_c16", unaryThroughput(served, 16, 10));
-                            figures.put("unary_rps_c64", unaryThroughput(served, 64, 10));
-                        }
-                    }
+        try (Served served = serve(Files.createTempDirectory("lodestar-bench"))) {
+            switch (only) {
+                case "swap" -> figures.putAll(hotSwap(served, args.length > 1 ? Integer.parseInt(args[1]) : 2000, 5, 100));
+                case "stream" -> {
+                    figures.put("stream_rows_per_s", streamRowsPerSecond(served, 256, 10, StreamForm.POSITIONAL_COMPACT));
+                    figures.put("stream_named_rows_per_s", streamRowsPerSecond(served, 256, 10, StreamForm.NAMED));
                 }
-            }
-            default -> {
-                figures = all(directory);
-                if (!only.isEmpty()) {
-                    Path json = Path.of(only, "bench", "inference.json");
-                    Files.createDirectories(json.getParent());
-                    StringBuilder out = new StringBuilder("{\n");
-                    for (int i = 0; i < ISSUE_KEYS.size(); i++) {
-                        String key = ISSUE_KEYS.get(i);
-                        out.append("  \"").append(key).append("\": ").append(figures.get(key))
-                                .append(i < ISSUE_KEYS.size() - 1 ? ",\n" : "\n");
-                    }
-                    Files.writeString(json, out.append("}\n"));
-                    System.out.println("wrote " + json);
+                case "unary" -> {
+                    figures.put("unary_rps_c16", unaryThroughput(served, 16, 10));
+                    figures.put("unary_rps_c64", unaryThroughput(served, 64, 10));
                 }
+                default -> throw new IllegalArgumentException("usage: HotSwapBench swap [rate] | stream | unary"
+                        + " (the full table is ./lodestar bench inference)");
             }
         }
         figures.forEach((key, value) -> System.out.printf("%-26s %14.2f%n", key, value.doubleValue()));
