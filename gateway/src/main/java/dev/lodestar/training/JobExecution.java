@@ -197,7 +197,8 @@ public class JobExecution {
         describeEncoding(current, data);
         current.checkpoint();
         current.stage("training", 0.25);
-        Trainer<Label> trainer = TrainerCatalog.classifier(spec.trainer(), spec.params());
+        Trainer<Label> trainer = TrainerCatalog.standardized(TrainerCatalog.classifier(spec.trainer(), spec.params()), spec.params(),
+                data.schema(), data.training());
         long started = System.nanoTime();
         Model<Label> model = trainer.train(data.training(), instanceProvenance(current, data.schema()));
         long millis = (System.nanoTime() - started) / 1_000_000;
@@ -214,7 +215,8 @@ public class JobExecution {
         describeEncoding(current, data);
         current.checkpoint();
         current.stage("training", 0.25);
-        Trainer<Regressor> trainer = TrainerCatalog.regressor(spec.trainer(), spec.params());
+        Trainer<Regressor> trainer = TrainerCatalog.standardized(TrainerCatalog.regressor(spec.trainer(), spec.params()),
+                spec.params(), data.schema(), data.training());
         long started = System.nanoTime();
         Model<Regressor> model = trainer.train(data.training(), instanceProvenance(current, data.schema()));
         long millis = (System.nanoTime() - started) / 1_000_000;

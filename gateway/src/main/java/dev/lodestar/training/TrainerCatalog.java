@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.tribuo.Dataset;
+import org.tribuo.Example;
+import org.tribuo.Feature;
+import org.tribuo.Output;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.dtree.CARTClassificationTrainer;
@@ -26,14 +30,24 @@ import org.tribuo.regression.sgd.objectives.AbsoluteLoss;
 import org.tribuo.regression.sgd.objectives.Huber;
 import org.tribuo.regression.sgd.objectives.SquaredLoss;
 import org.tribuo.regression.xgboost.XGBoostRegressionTrainer;
+import org.tribuo.transform.TransformTrainer;
+import org.tribuo.transform.Transformation;
+import org.tribuo.transform.TransformationMap;
+import org.tribuo.transform.transformations.MeanStdDevTransformation;
+import org.tribuo.transform.transformations.SimpleTransform;
 
 import dev.lodestar.experiments.ParamInput;
 import dev.lodestar.graphql.ApiException;
+import dev.lodestar.tribuo.InputSchema;
 
 /**
  * The trainers jobs may use, the params each accepts, and how a checked spec becomes a Tribuo trainer. Every
  * trainer also takes {@code seed} (default: the job's seed) and {@code missing} ({@code impute} or
- * {@code refuse}, see {@link FeatureEncoder}).
+ * {@code refuse}, see {@link FeatureEncoder}). The linear trainers also take {@code standardize}: their NUMBER
+ * features are standardized inside the model ({@link #standardized}). It defaults to {@code true} for
+ * classification, where SGD on raw columns of very different ranges saturates the class scores, and to
+ * {@code false} for regression, whose unscaled target the default learning rate cannot reach from standardized
+ * inputs. Trees split on thresholds and do not take it.
  */
 final class TrainerCatalog {
 
@@ -41,6 +55,7 @@ final class TrainerCatalog {
     static final String MISSING = "missing";
     static final String IMPUTE = "impute";
     static final String REFUSE = "refuse";
+    static final String STANDARDIZE = "standardize";
 
     private static final TrainerParam SEED_PARAM = TrainerParam.integer(SEED, Long.MIN_VALUE, Long.MAX_VALUE, null,
             "Seed of the trainer's randomness; defaults to the job's seed.");
@@ -54,6 +69,16 @@ final class TrainerCatalog {
     private static final TrainerParam MAX_DEPTH = TrainerParam.integer("maxDepth", 1, 1_000, 10L, "Deepest a tree grows.");
     private static final TrainerParam MIN_CHILD_WEIGHT = TrainerParam.decimal("minChildWeight", 0, 1e9, 5,
             "Least total weight (rows) a tree node may hold.");
+    private static final String STANDARDIZE_WHAT = "true: each NUMBER column is standardized inside the model to the"
+            + " z-score (value - mean) / standard deviation of the training rows (a column constant in them is only"
+            + " centred), and prediction applies the same transform; TEXT one-hot features are left as they are."
+            + " false: raw values.";
+    private static final TrainerParam STANDARDIZE_CLASSIFIER = TrainerParam.flag(STANDARDIZE, true, STANDARDIZE_WHAT
+            + " Raw columns of large or very different ranges saturate the class scores at 0 and 1.");
+    private static final TrainerParam STANDARDIZE_REGRESSOR = TrainerParam.flag(STANDARDIZE, false, STANDARDIZE_WHAT
+            + " Off by default for regression: the target is not rescaled, so on standardized inputs the weights must"
+            + " grow to the target's scale, which AdaGrad reaches only with a learningRate near the target's standard"
+            + " deviation.");
     private static final TrainerParam TREES = TrainerParam.integer("trees", 1, 10_000, 10L, "Trees in the ensemble.");
 
     private TrainerCatalog() {
@@ -67,10 +92,11 @@ final class TrainerCatalog {
                 if (task != Task.CLASSIFICATION) {
                     throw ApiException.invalid("trainer LOGISTIC_REGRESSION trains classifiers only; use LINEAR_SGD for REGRESSION");
                 }
-                params.addAll(List.of(EPOCHS, LEARNING_RATE, MINIBATCH));
+                params.addAll(List.of(EPOCHS, LEARNING_RATE, MINIBATCH, STANDARDIZE_CLASSIFIER));
             }
             case LINEAR_SGD -> {
-                params.addAll(List.of(EPOCHS, LEARNING_RATE, MINIBATCH));
+                params.addAll(List.of(EPOCHS, LEARNING_RATE, MINIBATCH,
+                        task == Task.CLASSIFICATION ? STANDARDIZE_CLASSIFIER : STANDARDIZE_REGRESSOR));
                 params.add(task == Task.CLASSIFICATION
                         ? TrainerParam.choice("loss", List.of("hinge", "log"), "hinge (a linear SVM) or log (logistic regression).")
                         : TrainerParam.choice("loss", List.of("squared", "absolute", "huber"), "The regression loss."));
@@ -157,6 +183,46 @@ final class TrainerCatalog {
                     decimal(params, "subsample"), decimal(params, "featureFraction"), decimal(params, "lambda"),
                     decimal(params, "alpha"), integer(params, "threads"), true, seed);
         };
+    }
+
+    /**
+     * The trainer as it should see {@code training}: when the checked params say {@code standardize=true}, wrapped
+     * in a {@link TransformTrainer} that standardizes every NUMBER column of {@code schema} with the mean and
+     * (sample) standard deviation of its training values, so the model it returns is a
+     * {@link org.tribuo.transform.TransformedModel} applying the same transform at prediction time. A column that
+     * is constant in the training rows is only centred: its standard deviation counts as 1.
+     * Otherwise the trainer unchanged.
+     */
+    static <T extends Output<T>> Trainer<T> standardized(Trainer<T> trainer, Map<String, String> params, InputSchema schema,
+            Dataset<T> training) {
+        if (!"true".equals(params.get(STANDARDIZE))) {
+            return trainer;
+        }
+        // Tribuo's feature statistics keep low-cardinality numbers as categorical counts, so the range is read here.
+        Map<String, double[]> ranges = new LinkedHashMap<>();
+        for (InputSchema.Column column : schema.columns()) {
+            if (column.type() == InputSchema.ColumnType.NUMBER) {
+                ranges.put(column.name(), new double[] { Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY });
+            }
+        }
+        for (Example<T> example : training) {
+            for (Feature feature : example) {
+                double[] range = ranges.get(feature.getName());
+                if (range != null) {
+                    range[0] = Math.min(range[0], feature.getValue());
+                    range[1] = Math.max(range[1], feature.getValue());
+                }
+            }
+        }
+        Map<String, List<Transformation>> byFeature = new LinkedHashMap<>();
+        ranges.forEach((name, range) -> {
+            if (range[0] < range[1]) {
+                byFeature.put(name, List.of(new MeanStdDevTransformation()));
+            } else if (range[0] == range[1]) {
+                byFeature.put(name, List.of(SimpleTransform.sub(range[0])));
+            }
+        });
+        return byFeature.isEmpty() ? trainer : new TransformTrainer<>(trainer, new TransformationMap(byFeature));
     }
 
     private static Trainer<Label> sgdClassifier(LabelObjective objective, Map<String, String> params, long seed) {

@@ -38,6 +38,11 @@ public record TrainerParam(@NonNull String name, @NonNull String kind, Double mi
         return new TrainerParam(name, "CHOICE", null, null, choices, choices.get(0), description);
     }
 
+    /** A yes/no param: a {@code CHOICE} of {@code true} and {@code false}. */
+    static TrainerParam flag(String name, boolean defaultValue, String description) {
+        return new TrainerParam(name, "CHOICE", null, null, List.of("true", "false"), Boolean.toString(defaultValue), description);
+    }
+
     /** The value checked against kind and range, in canonical form; {@code INVALID_ARGUMENT} naming the param. */
     String check(String value) {
         String prefix = "params: '" + name + "' ";

@@ -92,7 +92,10 @@ public class TrainingGraphQL {
 
     @Query
     @Description("The params a trainer takes for a task (besides 'seed' and 'missing', which every trainer takes and"
-            + " are listed too). INVALID_ARGUMENT if the trainer cannot do the task.")
+            + " are listed too). LOGISTIC_REGRESSION and LINEAR_SGD also take 'standardize' (true by default for"
+            + " classification, false for regression): their NUMBER columns are standardized to z-scores of the"
+            + " training rows inside the model, and prediction applies the same transform. INVALID_ARGUMENT if the"
+            + " trainer cannot do the task.")
     public @NonNull List<@NonNull TrainerParam> trainerParams(@Name("trainer") @NonNull TrainerKind trainer,
             @Name("task") @NonNull Task task) {
         return List.copyOf(TrainerCatalog.params(trainer, task).values());

@@ -45,17 +45,19 @@ public final class TrainingBench {
         long started = System.nanoTime();
         if (task == Task.CLASSIFICATION) {
             var data = FeatureEncoder.forClassification(table, target, false, 0.2, 1, "bench");
-            Model<Label> model = TrainerCatalog.classifier(kind, params).train(data.training());
+            Model<Label> model = TrainerCatalog.standardized(TrainerCatalog.classifier(kind, params), params, data.schema(),
+                    data.training()).train(data.training());
             Evaluation.classification(model, data.holdout());
         } else {
             var data = FeatureEncoder.forRegression(table, target, false, 0.2, 1, "bench");
-            Model<Regressor> model = TrainerCatalog.regressor(kind, params).train(data.training());
+            Model<Regressor> model = TrainerCatalog.standardized(TrainerCatalog.regressor(kind, params), params, data.schema(),
+                    data.training()).train(data.training());
             Evaluation.regression(model, data.holdout());
         }
         return (System.nanoTime() - started) / 1_000_000;
     }
 
-    private static FeatureEncoder.Table read(Path csv) throws Exception {
+    static FeatureEncoder.Table read(Path csv) throws Exception {
         List<String> lines = Files.readAllLines(csv);
         List<String> names = List.of(lines.get(0).split(","));
         List<Boolean> numeric = names.stream().map(n -> !n.equals("plan") && !n.equals("region")).toList();

@@ -31,7 +31,7 @@ final class TrainingFixtures {
                 id status progress stage runId error attempts cancelRequested createdBy task trainer target registerAs
                 metrics { key value }
                 logs { seq line }
-                modelVersion { name version status statusMessage format runId signature { name type categories } }
+                modelVersion { name version status statusMessage format runId artifactId signature { name type categories } }
               }
             }""";
 

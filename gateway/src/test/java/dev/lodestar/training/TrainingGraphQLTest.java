@@ -13,8 +13,10 @@ import static dev.lodestar.training.TrainingFixtures.input;
 import static dev.lodestar.training.TrainingFixtures.query;
 import static dev.lodestar.training.TrainingFixtures.sql;
 import static dev.lodestar.training.TrainingFixtures.train;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,9 +25,17 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.tribuo.Model;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
+import org.tribuo.transform.TransformedModel;
 
 import dev.lodestar.testing.Fixtures;
 import dev.lodestar.testing.GraphQL;
+import dev.lodestar.testing.Tokens;
+import dev.lodestar.tribuo.InputSchema;
+import dev.lodestar.tribuo.TribuoModels;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -79,6 +89,47 @@ class TrainingGraphQLTest {
         assertThat(run.getString("run.status")).isEqualTo("FINISHED");
         assertThat(run.getList("run.params.key")).contains("trees", "eta", "seed", "missing", "trainer", "task", "dataset");
         assertThat(run.getList("run.tags.key")).contains("lodestar.job", "lodestar.dataset");
+    }
+
+    @Test
+    void aLogisticModelStandardizesItsNumbersSoItsScoresAreNotSaturated() throws Exception {
+        String experiment = createExperiment(unique("standardized"));
+        String dataset = churnDataset(1000, 7, 0);
+
+        JsonPath job = finished(train(input(experiment, dataset, "churned", "CLASSIFICATION", "LOGISTIC_REGRESSION",
+                unique("churn-standardized"))));
+
+        assertThat(job.getString("job.status")).as(job.getString("job.error")).isEqualTo("SUCCEEDED");
+        assertThat(Fixtures.awaitRegistered(job.getString("job.modelVersion.name"), job.getInt("job.modelVersion.version")))
+                .isEqualTo("READY");
+        JsonPath registered = GraphQL.as("alice").data(JOB, "id", job.getString("job.id"));
+        assertThat(registered.getList("job.modelVersion.signature.name")).containsExactly("tenure_months", "monthly_charges",
+                "plan", "support_calls", "region", "lifetime_value");
+        JsonPath run = GraphQL.as("alice").data("query($id: ID!) { run(id: $id) { params { key value } } }", "id",
+                job.getString("job.runId"));
+        assertThat(run.getList("run.params.key")).contains("standardize");
+        assertThat(run.getString("run.params.find { it.key == 'standardize' }.value")).isEqualTo("true");
+
+        byte[] bytes = given().header("Authorization", "Bearer " + Tokens.of("alice"))
+                .get("/api/artifacts/" + registered.getString("job.modelVersion.artifactId"))
+                .then().statusCode(200).extract().asByteArray();
+        @SuppressWarnings("unchecked")
+        Model<Label> model = (Model<Label>) TribuoModels.read(new ByteArrayInputStream(bytes));
+        assertThat(model).isInstanceOf(TransformedModel.class);
+        InputSchema schema = InputSchema.of(model);
+        String[] lines = SyntheticChurn.csv(300, 8, 0).split("\n");
+        int unsaturated = 0;
+        for (String line : List.of(lines).subList(1, lines.length)) {
+            String[] cells = line.split(",");
+            Object[] row = { Double.valueOf(cells[0]), Double.valueOf(cells[1]), cells[2], Double.valueOf(cells[3]), cells[4],
+                    Double.valueOf(cells[6]) };
+            double churn = model.predict(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, schema.encode(row)))
+                    .getOutputScores().get("1").getScore();
+            if (churn > 0.05 && churn < 0.95) {
+                unsaturated++;
+            }
+        }
+        assertThat(unsaturated).as("rows scored between 0.05 and 0.95, of 300").isGreaterThan(30);
     }
 
     @Test

@@ -6,19 +6,22 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.jboss.logging.Logger;
+import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
 import org.tribuo.common.sgd.AbstractLinearSGDModel;
 import org.tribuo.common.xgboost.XGBoostModel;
+import org.tribuo.transform.TransformedModel;
 
 import dev.lodestar.tribuo.InputSchema;
 import ml.dmlc.xgboost4j.java.Booster;
 
 /**
  * A Tribuo model prepared for serving: its input schema, its outputs, and the fastest scorer that gives the same
- * answers as Tribuo's own {@code predict}. Immutable and thread-safe.
+ * answers as Tribuo's own {@code predict}. Thread-safe; immutable until {@link #close}.
  *
  * <p>Scorers by model: linear SGD models (logistic regression, linear SGD classification and regression) are a dot
- * product over weights read once; XGBoost tree ensembles are evaluated in Java from the booster's JSON model (other
+ * product over weights read once, also when a {@link TransformedModel} standardizes their inputs (the affine
+ * feature transforms are folded into the weights and bias; see {@link FeatureTransforms}); XGBoost tree ensembles are evaluated in Java from the booster's JSON model (other
  * XGBoost boosters go to the native library directly, without Tribuo's conversion); everything else (CART trees,
  * random forests) goes through Tribuo's {@code predict}. A fast scorer is only used after it has matched Tribuo's
  * {@code predict} on synthetic rows at compile time; otherwise Tribuo's own path is used.
@@ -67,7 +70,7 @@ public final class CompiledModel {
         RowEncoder encoder = new RowEncoder(schema, model.getFeatureIDMap());
         TribuoScorer reference = new TribuoScorer(model, schema, outputs);
         Scorer scorer = reference;
-        List<Scorer> candidates = candidates(model, encoder, outputs);
+        List<Scorer> candidates = candidates(model, schema, encoder, outputs);
         for (int i = 0; i < candidates.size() && scorer == reference; i++) {
             Scorer candidate = candidates.get(i);
             String mismatch = disagreement(candidate, reference, schema);
@@ -80,17 +83,31 @@ public final class CompiledModel {
                 LOG.debugf("Scorer %s does not fit %s (%s)", candidate.method(), model.getClass().getSimpleName(), mismatch);
             }
         }
+        for (Scorer candidate : candidates) {
+            if (candidate != scorer) {
+                candidate.close();
+            }
+        }
         return new CompiledModel(model, schema, outputs, scorer);
     }
 
     /** The fast scorers for a model, best first. */
-    private static List<Scorer> candidates(Model<?> model, RowEncoder encoder, Outputs outputs) {
+    private static List<Scorer> candidates(Model<?> model, InputSchema schema, RowEncoder encoder, Outputs outputs) {
         List<Scorer> candidates = new ArrayList<>();
         if (model instanceof AbstractLinearSGDModel<?> linear) {
-            if (outputs.kind() == OutputKind.LABEL) {
-                candidates.add(new LinearScorer(linear, encoder, outputs, true));
+            linearCandidates(linear, null, encoder, outputs, candidates);
+        } else if (model instanceof TransformedModel<?> transformed
+                && transformed.getInnerModel() instanceof AbstractLinearSGDModel<?> linear) {
+            if (!sameIds(linear.getFeatureIDMap(), model.getFeatureIDMap())) {
+                LOG.debugf("Transformed linear model scored through Tribuo: its inner model has other feature ids");
+                return candidates;
             }
-            candidates.add(new LinearScorer(linear, encoder, outputs, false));
+            try {
+                linearCandidates(linear, FeatureTransforms.of(transformed, schema, model.getFeatureIDMap()), encoder, outputs,
+                        candidates);
+            } catch (FeatureTransforms.Unsupported e) {
+                LOG.debugf("Transformed linear model scored through Tribuo: %s", e.getMessage());
+            }
         } else if (model instanceof XGBoostModel<?> xgboost) {
             List<Booster> boosters = xgboost.getInnerModels();
             if (boosters.size() == 1) {
@@ -102,9 +119,31 @@ public final class CompiledModel {
                     LOG.warnf(e, "XGBoost model could not be read for scoring in Java");
                 }
                 candidates.add(new XGBoostNative(boosters, encoder, outputs));
+            } else {
+                boosters.forEach(Booster::dispose); // copies; an ensemble of several is scored through Tribuo
             }
         }
         return candidates;
+    }
+
+    private static boolean sameIds(ImmutableFeatureMap a, ImmutableFeatureMap b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int id = 0; id < a.size(); id++) {
+            if (!a.get(id).getName().equals(b.get(id).getName())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void linearCandidates(AbstractLinearSGDModel<?> linear, FeatureTransforms transforms, RowEncoder encoder,
+            Outputs outputs, List<Scorer> candidates) {
+        if (outputs.kind() == OutputKind.LABEL) {
+            candidates.add(new LinearScorer(linear, transforms, encoder, outputs, true));
+        }
+        candidates.add(new LinearScorer(linear, transforms, encoder, outputs, false));
     }
 
     /** Where a candidate disagrees with Tribuo on synthetic rows, or null if it agrees on all of them. */
@@ -227,7 +266,10 @@ public final class CompiledModel {
         return outputs.dimension();
     }
 
-    /** How rows are scored: {@code linear}, {@code linear-softmax}, {@code xgboost-trees}, {@code xgboost-native} or {@code tribuo}. */
+    /**
+     * How rows are scored: {@code linear}, {@code linear-softmax}, their {@code transformed-} forms for a linear
+     * model behind feature transforms, {@code xgboost-trees}, {@code xgboost-native} or {@code tribuo}.
+     */
     public String method() {
         return scorer.method();
     }
@@ -235,5 +277,14 @@ public final class CompiledModel {
     /** The Tribuo model compiled. */
     public Model<?> model() {
         return model;
+    }
+
+    /**
+     * Releases the native resources the scorer holds: the XGBoost boosters of the native scorer (copies Tribuo made
+     * for it at compile time). Nothing for the other scorers. The compiled model must not score afterwards;
+     * closing twice is harmless.
+     */
+    public void close() {
+        scorer.close();
     }
 }

@@ -10,4 +10,8 @@ interface Scorer {
 
     /** A short name of the method, for logs and metrics ({@code linear}, {@code xgboost-trees}, ...). */
     String method();
+
+    /** Releases native resources the scorer holds; it does not score afterwards. Nothing to release by default. */
+    default void close() {
+    }
 }

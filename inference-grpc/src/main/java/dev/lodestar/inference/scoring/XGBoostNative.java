@@ -11,7 +11,8 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * Scores an XGBoost model through the native library, skipping Tribuo's example conversion: the row goes straight
  * into a one-row dense matrix over the feature ids (absent features are NaN, XGBoost's missing value, as in
  * Tribuo's sparse rows). Used for boosters {@link XGBoostTrees} does not evaluate. The native predict is
- * synchronized per booster.
+ * synchronized per booster. The scorer owns its boosters (copies Tribuo hands out) and disposes them on
+ * {@link #close}.
  */
 final class XGBoostNative implements Scorer {
 
@@ -48,6 +49,11 @@ final class XGBoostNative implements Scorer {
         } catch (XGBoostError e) {
             throw new IllegalStateException("XGBoost failed to score: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void close() {
+        boosters.forEach(Booster::dispose);
     }
 
     @Override

@@ -66,6 +66,12 @@ public final class CompiledServable implements ServableModel {
         compiled.warmUp(rows);
     }
 
+    /** Releases the compiled model's native resources ({@link CompiledModel#close}); a drained version is closed here. */
+    @Override
+    public void close() {
+        compiled.close();
+    }
+
     /** The compiled model underneath. */
     public CompiledModel compiled() {
         return compiled;

@@ -17,6 +17,7 @@ import org.tribuo.classification.LabelFactory;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.regression.RegressionFactory;
 import org.tribuo.regression.Regressor;
+import org.tribuo.transform.TransformedModel;
 
 import dev.lodestar.inference.scoring.ScoringModels.Kind;
 import dev.lodestar.tribuo.InputSchema;
@@ -79,6 +80,74 @@ class CompiledModelTest {
             double want = expected.getOutput().getValues()[0];
             assertThat(value).isCloseTo(want, within(1e-6 * Math.max(1, Math.abs(want))));
         }
+    }
+
+    @Test
+    void aStandardizedLogisticRegressionIsScoredLinearlyAsTribuoDoes() {
+        Model<Label> model = ScoringModels.transformedClassifier(false);
+        CompiledModel compiled = CompiledModel.compile(model);
+
+        assertThat(model).isInstanceOf(TransformedModel.class);
+        assertThat(compiled.schema()).isEqualTo(ScoringModels.SCHEMA);
+        assertThat(compiled.method()).isEqualTo("transformed-linear-softmax");
+        int unsaturated = 0;
+        for (Object[] row : ROWS) {
+            Prediction<Label> expected = model.predict(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, ScoringModels.SCHEMA.encode(row)));
+            Score.Classification actual = (Score.Classification) compiled.score(row);
+
+            assertThat(actual.label()).isEqualTo(expected.getOutput().getLabel());
+            for (int i = 0; i < compiled.classNames().size(); i++) {
+                double want = expected.getOutputScores().get(compiled.classNames().get(i)).getScore();
+                assertThat(actual.scores()[i]).isCloseTo(want, within(1e-9));
+                unsaturated += want > 0.05 && want < 0.95 ? 1 : 0;
+            }
+        }
+        assertThat(unsaturated).isPositive();
+    }
+
+    @Test
+    void aStandardizedLinearRegressionIsScoredLinearlyAsTribuoDoes() {
+        Model<Regressor> model = ScoringModels.transformedRegressor();
+        CompiledModel compiled = CompiledModel.compile(model);
+
+        assertThat(compiled.method()).isEqualTo("transformed-linear");
+        for (Object[] row : ROWS) {
+            double want = model.predict(new ArrayExample<>(RegressionFactory.UNKNOWN_REGRESSOR, ScoringModels.SCHEMA.encode(row)))
+                    .getOutput().getValues()[0];
+            double value = ((Score.Regression) compiled.score(row)).value();
+
+            assertThat(value).isCloseTo(want, within(1e-9 * Math.max(1, Math.abs(want))));
+        }
+    }
+
+    @Test
+    void aLinearModelBehindANonLinearTransformIsScoredThroughTribuo() {
+        Model<Label> model = ScoringModels.transformedClassifier(true);
+        CompiledModel compiled = CompiledModel.compile(model);
+
+        assertThat(compiled.method()).isEqualTo("tribuo");
+        Object[] row = ROWS.get(0);
+        Prediction<Label> expected = model.predict(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, ScoringModels.SCHEMA.encode(row)));
+        assertThat(((Score.Classification) compiled.score(row)).label()).isEqualTo(expected.getOutput().getLabel());
+    }
+
+    @Test
+    void closingReleasesTheNativeScorerAndIsHarmlessElsewhere() {
+        CompiledModel linear = CompiledModel.compile(ScoringModels.classifier(Kind.LOGISTIC_REGRESSION));
+        linear.close();
+        linear.close();
+        assertThat(linear.score(ROWS.get(0))).isInstanceOf(Score.Classification.class);
+
+        Model<Label> xgboost = ScoringModels.classifier(Kind.XGBOOST);
+        var boosters = ((org.tribuo.common.xgboost.XGBoostModel<Label>) xgboost).getInnerModels();
+        XGBoostNative nativeScorer = new XGBoostNative(boosters, new RowEncoder(InputSchema.of(xgboost), xgboost.getFeatureIDMap()),
+                Outputs.of(xgboost));
+        assertThat(nativeScorer.score(ROWS.get(0))).isInstanceOf(Score.Classification.class);
+        nativeScorer.close();
+        nativeScorer.close();
+        CompiledModel compiled = CompiledModel.compile(xgboost);
+        compiled.close();
+        compiled.close();
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.tribuo.Example;
@@ -33,6 +34,11 @@ import org.tribuo.regression.rtree.CARTRegressionTrainer;
 import org.tribuo.regression.rtree.impurity.MeanSquaredError;
 import org.tribuo.regression.sgd.objectives.SquaredLoss;
 import org.tribuo.regression.xgboost.XGBoostRegressionTrainer;
+import org.tribuo.transform.TransformTrainer;
+import org.tribuo.transform.Transformation;
+import org.tribuo.transform.TransformationMap;
+import org.tribuo.transform.transformations.MeanStdDevTransformation;
+import org.tribuo.transform.transformations.SimpleTransform;
 
 import dev.lodestar.tribuo.InputSchema;
 import dev.lodestar.tribuo.InputSchema.Column;
@@ -84,6 +90,31 @@ final class ScoringModels {
             case XGBOOST -> new XGBoostRegressionTrainer(XGBoostRegressionTrainer.RegressionType.LINEAR, 20, 1, true);
         };
         return readBack(trainer.train(dataset(new RegressionFactory(), 600, 2, ScoringModels::spendOf), SCHEMA.asProvenance()));
+    }
+
+    /**
+     * A logistic regression behind Tribuo's feature transforms, as training makes it: {@code age} and {@code income}
+     * standardized with their training mean and standard deviation, {@code calls} only centred (as a column
+     * constant in training would be), or, with {@code nonLinear}, {@code income} log-transformed instead.
+     */
+    static Model<Label> transformedClassifier(boolean nonLinear) {
+        Trainer<Label> trainer = new TransformTrainer<>(new LogisticRegressionTrainer(), transformations(nonLinear));
+        return readBack(trainer.train(dataset(new LabelFactory(), 600, 1, ScoringModels::classOf), SCHEMA.asProvenance()));
+    }
+
+    /** A linear SGD regression behind the transforms of {@link #transformedClassifier(boolean)}. */
+    static Model<Regressor> transformedRegressor() {
+        Trainer<Regressor> trainer = new TransformTrainer<>(
+                new org.tribuo.regression.sgd.linear.LinearSGDTrainer(new SquaredLoss(), new AdaGrad(10), 20, 1),
+                transformations(false));
+        return readBack(trainer.train(dataset(new RegressionFactory(), 600, 2, ScoringModels::spendOf), SCHEMA.asProvenance()));
+    }
+
+    private static TransformationMap transformations(boolean nonLinear) {
+        return new TransformationMap(Map.of(
+                "age", List.<Transformation>of(new MeanStdDevTransformation()),
+                "income", List.<Transformation>of(nonLinear ? SimpleTransform.log() : new MeanStdDevTransformation()),
+                "calls", List.<Transformation>of(SimpleTransform.sub(4.0))));
     }
 
     /** A logistic regression over {@code features} numeric columns named {@code f0, f1, ...}. */
