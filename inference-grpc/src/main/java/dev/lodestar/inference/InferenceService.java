@@ -68,25 +68,10 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
             responses.onError(e);
             return;
         }
-        PredictResponse response;
-        try {
+        version.answer(started, responses, () -> {
             checkDeadline();
-            response = score(deployment, version, request.getFeaturesMap(), "");
-        } catch (StatusException e) {
-            version.failed(e.getStatus().getCode());
-            version.release();
-            responses.onError(e);
-            return;
-        } catch (RuntimeException e) {
-            version.failed(Status.Code.INTERNAL);
-            version.release();
-            responses.onError(Status.INTERNAL.withDescription("scoring failed: " + e.getMessage()).asException());
-            return;
-        }
-        version.succeeded(1, started);
-        version.release();
-        responses.onNext(response);
-        responses.onCompleted();
+            return new ServedVersion.Scored<>(score(deployment, version, request.getFeaturesMap(), ""), 1);
+        });
     }
 
     @Override
@@ -167,7 +152,7 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
     private PredictBatchResponse batch(PredictBatchRequest request, long started) throws StatusException {
         Deployment deployment = deployment(request.getDeployment());
         ServedVersion version = acquire(deployment, request.getRoutingKey());
-        try {
+        return version.serve(started, () -> {
             checkDeadline();
             List<Row> rows = request.getRowsList();
             PositionalRows positional = null;
@@ -181,14 +166,8 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
             PredictBatchResponse response = request.getCompact()
                     ? compact(deployment, version, request, rows, positional)
                     : named(deployment, version, request, rows, positional);
-            version.succeeded(rows.size(), started);
-            return response;
-        } catch (StatusException e) {
-            version.failed(e.getStatus().getCode());
-            throw e;
-        } finally {
-            version.release();
-        }
+            return new ServedVersion.Scored<>(response, rows.size());
+        });
     }
 
     private PredictBatchResponse named(Deployment deployment, ServedVersion version, PredictBatchRequest request,
