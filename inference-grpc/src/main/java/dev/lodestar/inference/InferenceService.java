@@ -2,6 +2,7 @@ package dev.lodestar.inference;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import dev.lodestar.inference.serving.Deployment;
 import dev.lodestar.inference.serving.PositionalRows;
@@ -174,21 +175,8 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
             List<Row> rows, PositionalRows positional) throws StatusException {
         PredictBatchResponse.Builder response = PredictBatchResponse.newBuilder()
                 .setCorrelationId(request.getCorrelationId());
-        ServedVersion shadow = shadowOf(deployment, version);
-        long firstId = ids.reserve(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            if (i > 0 && i % DEADLINE_CHECK_ROWS == 0) {
-                checkDeadline();
-            }
-            Row row = rows.get(i);
-            Object[] cells = cells(version, row, positional, i);
-            String id = ids.id(firstId + i);
-            ServableModel.Answer answer = answer(version, cells, i);
-            if (shadow != null) {
-                shadows.mirror(deployment, shadow, version, positional == null ? row.getFeaturesMap() : null, cells, answer, id);
-            }
-            response.addPredictions(response(deployment.name(), version, answer, id));
-        }
+        scoreRows(deployment, version, rows, positional,
+                (id, answer) -> response.addPredictions(response(deployment.name(), version, answer, id)));
         return response.build();
     }
 
@@ -202,20 +190,8 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
                 .setModelVersion(version.version())
                 .addAllClasses(model.classes());
         boolean regression = model.regression();
-        ServedVersion shadow = shadowOf(deployment, version);
-        long firstId = ids.reserve(rows.size());
         CompactPrediction.Builder prediction = CompactPrediction.newBuilder();
-        for (int i = 0; i < rows.size(); i++) {
-            if (i > 0 && i % DEADLINE_CHECK_ROWS == 0) {
-                checkDeadline();
-            }
-            Row row = rows.get(i);
-            Object[] cells = cells(version, row, positional, i);
-            String id = ids.id(firstId + i);
-            ServableModel.Answer answer = answer(version, cells, i);
-            if (shadow != null) {
-                shadows.mirror(deployment, shadow, version, positional == null ? row.getFeaturesMap() : null, cells, answer, id);
-            }
+        scoreRows(deployment, version, rows, positional, (id, answer) -> {
             prediction.clear().setPredictionId(id);
             if (regression) {
                 prediction.setValue(answer.value());
@@ -227,8 +203,31 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
                 prediction.setLabelIndex(model.classIndex(answer.label()));
             }
             response.addCompact(prediction.build());
-        }
+        });
         return response.build();
+    }
+
+    /**
+     * Scores a batch's rows in order, mirrors each to the shadow, and hands each answer with its prediction id to
+     * {@code answers}; the deadline is checked every {@value #DEADLINE_CHECK_ROWS} rows.
+     */
+    private void scoreRows(Deployment deployment, ServedVersion version, List<Row> rows, PositionalRows positional,
+            BiConsumer<String, ServableModel.Answer> answers) throws StatusException {
+        ServedVersion shadow = shadowOf(deployment, version);
+        long firstId = ids.reserve(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            if (i > 0 && i % DEADLINE_CHECK_ROWS == 0) {
+                checkDeadline();
+            }
+            Row row = rows.get(i);
+            Object[] cells = cells(version, row, positional, i);
+            String id = ids.id(firstId + i);
+            ServableModel.Answer answer = answer(version, cells, i);
+            if (shadow != null) {
+                shadows.mirror(deployment, shadow, version, positional == null ? row.getFeaturesMap() : null, cells, answer, id);
+            }
+            answers.accept(id, answer);
+        }
     }
 
     private static Object[] cells(ServedVersion version, Row row, PositionalRows positional, int index)
