@@ -2,6 +2,7 @@ package dev.lodestar.inference;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import dev.lodestar.inference.serving.Deployment;
 import dev.lodestar.inference.serving.PositionalRows;
@@ -68,25 +69,10 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
             responses.onError(e);
             return;
         }
-        PredictResponse response;
-        try {
+        version.answer(started, responses, () -> {
             checkDeadline();
-            response = score(deployment, version, request.getFeaturesMap(), "");
-        } catch (StatusException e) {
-            version.failed(e.getStatus().getCode());
-            version.release();
-            responses.onError(e);
-            return;
-        } catch (RuntimeException e) {
-            version.failed(Status.Code.INTERNAL);
-            version.release();
-            responses.onError(Status.INTERNAL.withDescription("scoring failed: " + e.getMessage()).asException());
-            return;
-        }
-        version.succeeded(1, started);
-        version.release();
-        responses.onNext(response);
-        responses.onCompleted();
+            return new ServedVersion.Scored<>(score(deployment, version, request.getFeaturesMap(), ""), 1);
+        });
     }
 
     @Override
@@ -167,7 +153,7 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
     private PredictBatchResponse batch(PredictBatchRequest request, long started) throws StatusException {
         Deployment deployment = deployment(request.getDeployment());
         ServedVersion version = acquire(deployment, request.getRoutingKey());
-        try {
+        return version.serve(started, () -> {
             checkDeadline();
             List<Row> rows = request.getRowsList();
             PositionalRows positional = null;
@@ -181,35 +167,16 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
             PredictBatchResponse response = request.getCompact()
                     ? compact(deployment, version, request, rows, positional)
                     : named(deployment, version, request, rows, positional);
-            version.succeeded(rows.size(), started);
-            return response;
-        } catch (StatusException e) {
-            version.failed(e.getStatus().getCode());
-            throw e;
-        } finally {
-            version.release();
-        }
+            return new ServedVersion.Scored<>(response, rows.size());
+        });
     }
 
     private PredictBatchResponse named(Deployment deployment, ServedVersion version, PredictBatchRequest request,
             List<Row> rows, PositionalRows positional) throws StatusException {
         PredictBatchResponse.Builder response = PredictBatchResponse.newBuilder()
                 .setCorrelationId(request.getCorrelationId());
-        ServedVersion shadow = shadowOf(deployment, version);
-        long firstId = ids.reserve(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            if (i > 0 && i % DEADLINE_CHECK_ROWS == 0) {
-                checkDeadline();
-            }
-            Row row = rows.get(i);
-            Object[] cells = cells(version, row, positional, i);
-            String id = ids.id(firstId + i);
-            ServableModel.Answer answer = answer(version, cells, i);
-            if (shadow != null) {
-                shadows.mirror(deployment, shadow, version, positional == null ? row.getFeaturesMap() : null, cells, answer, id);
-            }
-            response.addPredictions(response(deployment.name(), version, answer, id));
-        }
+        scoreRows(deployment, version, rows, positional,
+                (id, answer) -> response.addPredictions(response(deployment.name(), version, answer, id)));
         return response.build();
     }
 
@@ -223,20 +190,8 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
                 .setModelVersion(version.version())
                 .addAllClasses(model.classes());
         boolean regression = model.regression();
-        ServedVersion shadow = shadowOf(deployment, version);
-        long firstId = ids.reserve(rows.size());
         CompactPrediction.Builder prediction = CompactPrediction.newBuilder();
-        for (int i = 0; i < rows.size(); i++) {
-            if (i > 0 && i % DEADLINE_CHECK_ROWS == 0) {
-                checkDeadline();
-            }
-            Row row = rows.get(i);
-            Object[] cells = cells(version, row, positional, i);
-            String id = ids.id(firstId + i);
-            ServableModel.Answer answer = answer(version, cells, i);
-            if (shadow != null) {
-                shadows.mirror(deployment, shadow, version, positional == null ? row.getFeaturesMap() : null, cells, answer, id);
-            }
+        scoreRows(deployment, version, rows, positional, (id, answer) -> {
             prediction.clear().setPredictionId(id);
             if (regression) {
                 prediction.setValue(answer.value());
@@ -248,8 +203,31 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
                 prediction.setLabelIndex(model.classIndex(answer.label()));
             }
             response.addCompact(prediction.build());
-        }
+        });
         return response.build();
+    }
+
+    /**
+     * Scores a batch's rows in order, mirrors each to the shadow, and hands each answer with its prediction id to
+     * {@code answers}; the deadline is checked every {@value #DEADLINE_CHECK_ROWS} rows.
+     */
+    private void scoreRows(Deployment deployment, ServedVersion version, List<Row> rows, PositionalRows positional,
+            BiConsumer<String, ServableModel.Answer> answers) throws StatusException {
+        ServedVersion shadow = shadowOf(deployment, version);
+        long firstId = ids.reserve(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            if (i > 0 && i % DEADLINE_CHECK_ROWS == 0) {
+                checkDeadline();
+            }
+            Row row = rows.get(i);
+            Object[] cells = cells(version, row, positional, i);
+            String id = ids.id(firstId + i);
+            ServableModel.Answer answer = answer(version, cells, i);
+            if (shadow != null) {
+                shadows.mirror(deployment, shadow, version, positional == null ? row.getFeaturesMap() : null, cells, answer, id);
+            }
+            answers.accept(id, answer);
+        }
     }
 
     private static Object[] cells(ServedVersion version, Row row, PositionalRows positional, int index)

@@ -149,9 +149,7 @@ public final class OipService extends GRPCInferenceServiceGrpc.GRPCInferenceServ
             responses.onError(e);
             return;
         }
-        ModelInferResponse response;
-        int rowCount;
-        try {
+        version.answer(started, responses, () -> {
             checkDeadline();
             Object[][] rows;
             try {
@@ -159,23 +157,8 @@ public final class OipService extends GRPCInferenceServiceGrpc.GRPCInferenceServ
             } catch (IllegalArgumentException e) {
                 throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
             }
-            rowCount = rows.length;
-            response = infer(deployment, version, request, rows);
-        } catch (StatusException e) {
-            version.failed(e.getStatus().getCode());
-            version.release();
-            responses.onError(e);
-            return;
-        } catch (RuntimeException e) {
-            version.failed(Status.Code.INTERNAL);
-            version.release();
-            responses.onError(Status.INTERNAL.withDescription("scoring failed: " + e.getMessage()).asException());
-            return;
-        }
-        version.succeeded(rowCount, started);
-        version.release();
-        responses.onNext(response);
-        responses.onCompleted();
+            return new ServedVersion.Scored<>(infer(deployment, version, request, rows), rows.length);
+        });
     }
 
     private ModelInferResponse infer(Deployment deployment, ServedVersion version, ModelInferRequest request,

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -96,6 +98,59 @@ public final class ServedVersion {
     /** Ends a request taken by {@link #acquire()}. */
     public void release() {
         inFlight.decrementAndGet();
+    }
+
+    /** What one call computed on an acquired version: the response and the number of rows it scored. */
+    public record Scored<T>(T response, int rows) {
+    }
+
+    /** One call's work on an acquired version; a {@link StatusException} is the answer to a call that failed. */
+    @FunctionalInterface
+    public interface Scoring<T> {
+        Scored<T> score() throws StatusException;
+    }
+
+    /**
+     * Runs one call's work on this version, which the caller has {@link #acquire() acquired}, records the outcome
+     * ({@link #succeeded} or, for a {@link StatusException}, {@link #failed}) and releases the version exactly
+     * once, whatever the work throws. A {@link RuntimeException} is released but not recorded here: callers that
+     * answer it as a status say so with {@link #answer}.
+     */
+    public <T> T serve(long startNanos, Scoring<T> scoring) throws StatusException {
+        try {
+            Scored<T> scored = scoring.score();
+            succeeded(scored.rows(), startNanos);
+            return scored.response();
+        } catch (StatusException e) {
+            failed(e.getStatus().getCode());
+            throw e;
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * {@link #serve Serves} a unary call and answers it: the response then completion, or the failure's status.
+     * A {@link RuntimeException} from the work is a bug in scoring, not in the request, so it is recorded and
+     * answered as {@code INTERNAL}. The version is released before the caller is answered, so a caller that has
+     * its answer never sees its call still counted in flight.
+     */
+    public <T> void answer(long startNanos, StreamObserver<T> responses, Scoring<T> scoring) {
+        T response;
+        try {
+            response = serve(startNanos, () -> {
+                try {
+                    return scoring.score();
+                } catch (RuntimeException e) {
+                    throw Status.INTERNAL.withDescription("scoring failed: " + e.getMessage()).asException();
+                }
+            });
+        } catch (StatusException e) {
+            responses.onError(e);
+            return;
+        }
+        responses.onNext(response);
+        responses.onCompleted();
     }
 
     /** Records a successful call of {@code rowCount} rows admitted at {@code startNanos}. */
