@@ -553,7 +553,7 @@ public final class HotSwapBench {
             figures.put("stream_named_rows_per_s", streamRowsPerSecond(served, 256, 3, StreamForm.NAMED));
             // The streams leave much garbage behind; the swap phases should not pay for collecting it.
             System.gc();
-            Map<String, Number> swap = hotSwap(served, 2000, 5, 100);
+            Map<String, Number> swap = hotSwap(served, 2000, 20, 100);
             figures.put("hot_swaps", swap.get("hot_swaps"));
             figures.put("hot_swap_failed", swap.get("hot_swap_failed"));
             figures.put("hot_swap_p99_ratio", swap.get("hot_swap_p99_ratio"));
