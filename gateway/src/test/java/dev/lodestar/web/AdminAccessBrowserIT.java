@@ -34,16 +34,19 @@ class AdminAccessBrowserIT {
     /** Each section's address and the heading that shows it was served. */
     private static final Map<String, String> SECTIONS = Map.of(
             "/admin/models", "Models",
+            "/admin/datasets", "Datasets",
+            "/admin/jobs", "Training jobs",
+            "/admin/deployments", "Deployments",
             "/admin/approvals", "Promotion requests",
             "/admin/audit", "Audit trail",
             "/admin/roles", "Users and roles");
 
     private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "alice", Set.of("/admin/models", "/admin/approvals"),
-            "bob", Set.of("/admin/models", "/admin/approvals"),
-            "carol", Set.of("/admin/models", "/admin/approvals", "/admin/audit"),
-            "dave", Set.of("/admin/models", "/admin/approvals", "/admin/audit", "/admin/roles"),
-            "erin", Set.of("/admin/models", "/admin/approvals"));
+            "alice", Set.of("/admin/models", "/admin/datasets", "/admin/jobs", "/admin/deployments", "/admin/approvals"),
+            "bob", Set.of("/admin/models", "/admin/datasets", "/admin/jobs", "/admin/deployments", "/admin/approvals"),
+            "carol", Set.of("/admin/models", "/admin/datasets", "/admin/jobs", "/admin/deployments", "/admin/approvals", "/admin/audit"),
+            "dave", Set.of("/admin/models", "/admin/datasets", "/admin/jobs", "/admin/deployments", "/admin/approvals", "/admin/audit", "/admin/roles"),
+            "erin", Set.of("/admin/models", "/admin/datasets", "/admin/jobs", "/admin/deployments", "/admin/approvals"));
 
     static String model;
     static String requestByAlice;
