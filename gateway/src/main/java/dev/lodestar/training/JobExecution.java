@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -16,10 +17,10 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
 import org.jboss.logging.Logger;
+import org.tribuo.Dataset;
 import org.tribuo.Model;
+import org.tribuo.Output;
 import org.tribuo.Trainer;
-import org.tribuo.classification.Label;
-import org.tribuo.regression.Regressor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -149,10 +150,12 @@ public class JobExecution {
                     lines(table));
             String description = "dataset " + dataset.name + " v" + dataset.version + " (" + dataset.id + ")";
             Outcome outcome = spec.task() == Task.CLASSIFICATION
-                    ? classify(current, spec, FeatureEncoder.forClassification(encoderInput, spec.target(), spec.refuseMissing(),
-                            spec.holdoutFraction(), spec.seed(), description))
-                    : regress(current, spec, FeatureEncoder.forRegression(encoderInput, spec.target(), spec.refuseMissing(),
-                            spec.holdoutFraction(), spec.seed(), description));
+                    ? fit(current, spec, FeatureEncoder.forClassification(encoderInput, spec.target(), spec.refuseMissing(),
+                            spec.holdoutFraction(), spec.seed(), description),
+                            TrainerCatalog.classifier(spec.trainer(), spec.params()), Evaluation::classification)
+                    : fit(current, spec, FeatureEncoder.forRegression(encoderInput, spec.target(), spec.refuseMissing(),
+                            spec.holdoutFraction(), spec.seed(), description),
+                            TrainerCatalog.regressor(spec.trainer(), spec.params()), Evaluation::regression);
             current.checkpoint();
 
             current.stage("storing artifact", 0.85);
@@ -193,37 +196,19 @@ public class JobExecution {
                 AuditLog.fields("status", before.name()), AuditLog.fields("status", status.name(), "error", error), error);
     }
 
-    private Outcome classify(Attempt current, TrainingSpec spec, FeatureEncoder.Encoded<Label> data) {
+    /** Trains on the encoded training split and evaluates on the holdout, with stage, log and checkpoints. */
+    private <T extends Output<T>> Outcome fit(Attempt current, TrainingSpec spec, FeatureEncoder.Encoded<T> data,
+            Trainer<T> trainer, BiFunction<Model<T>, Dataset<T>, Map<String, Double>> evaluate) {
         describeEncoding(current, data);
         current.checkpoint();
         current.stage("training", 0.25);
-        Trainer<Label> trainer = TrainerCatalog.standardized(TrainerCatalog.classifier(spec.trainer(), spec.params()), spec.params(),
-                data.schema(), data.training());
         long started = System.nanoTime();
-        Model<Label> model = trainer.train(data.training(), instanceProvenance(current, data.schema()));
+        Model<T> model = trainer.train(data.training(), instanceProvenance(current, data.schema()));
         long millis = (System.nanoTime() - started) / 1_000_000;
         current.log("trained " + spec.trainer() + " in " + millis + " ms");
         current.checkpoint();
         current.stage("evaluating", 0.75);
-        Map<String, Double> metrics = Evaluation.classification(model, data.holdout());
-        current.log("holdout metrics: " + shown(metrics));
-        return new Outcome(model, data.schema(), metrics, data.training().size(), data.holdout().size(),
-                data.training().getFeatureMap().size(), millis);
-    }
-
-    private Outcome regress(Attempt current, TrainingSpec spec, FeatureEncoder.Encoded<Regressor> data) {
-        describeEncoding(current, data);
-        current.checkpoint();
-        current.stage("training", 0.25);
-        Trainer<Regressor> trainer = TrainerCatalog.standardized(TrainerCatalog.regressor(spec.trainer(), spec.params()),
-                spec.params(), data.schema(), data.training());
-        long started = System.nanoTime();
-        Model<Regressor> model = trainer.train(data.training(), instanceProvenance(current, data.schema()));
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        current.log("trained " + spec.trainer() + " in " + millis + " ms");
-        current.checkpoint();
-        current.stage("evaluating", 0.75);
-        Map<String, Double> metrics = Evaluation.regression(model, data.holdout());
+        Map<String, Double> metrics = evaluate.apply(model, data.holdout());
         current.log("holdout metrics: " + shown(metrics));
         return new Outcome(model, data.schema(), metrics, data.training().size(), data.holdout().size(),
                 data.training().getFeatureMap().size(), millis);
