@@ -101,24 +101,8 @@ public final class StackClient {
 
     /** A token of a client-credentials client (e.g. the predictor), for calls outside the gateway. */
     public String clientToken(String clientId, String secret) {
-        String form = "grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
-                + "&client_secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(env("LODESTAR_TOKEN_URL")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build();
-        try {
-            JsonNode json = JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
-            if (!json.hasNonNull("access_token")) {
-                throw new IllegalStateException("no token for client " + clientId + ": " + json);
-            }
-            return json.path("access_token").asText();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return tokenResponse("grant_type=client_credentials&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
+                + "&client_secret=" + URLEncoder.encode(secret, StandardCharsets.UTF_8)).path("access_token").asText();
     }
 
     /** GETs a path of the gateway without a token (health, metrics); returns the body. */
@@ -138,26 +122,34 @@ public final class StackClient {
         }
     }
 
+    /** This user's access token (password grant), renewed a minute before it expires. */
     public synchronized String token() {
         if (token == null || System.currentTimeMillis() > tokenExpiresAt) {
-            String form = "grant_type=password&client_id=" + env("LODESTAR_CLI_CLIENT_ID") + "&username="
-                    + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(user, StandardCharsets.UTF_8);
-            HttpRequest request = HttpRequest.newBuilder(URI.create(env("LODESTAR_TOKEN_URL")))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form))
-                    .build();
-            try {
-                JsonNode json = JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
-                token = json.path("access_token").asText();
-                tokenExpiresAt = System.currentTimeMillis() + (json.path("expires_in").asLong(300) - 60) * 1000;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            JsonNode json = tokenResponse("grant_type=password&client_id=" + env("LODESTAR_CLI_CLIENT_ID") + "&username="
+                    + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(user, StandardCharsets.UTF_8));
+            token = json.path("access_token").asText();
+            tokenExpiresAt = System.currentTimeMillis() + (json.path("expires_in").asLong(300) - 60) * 1000;
         }
         return token;
+    }
+
+    private JsonNode tokenResponse(String form) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(env("LODESTAR_TOKEN_URL")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
+        try {
+            JsonNode json = JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+            if (!json.hasNonNull("access_token")) {
+                throw new IllegalStateException("Keycloak gave no token: " + json);
+            }
+            return json;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, String> read(Path file) {
