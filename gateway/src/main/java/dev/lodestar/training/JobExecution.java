@@ -196,14 +196,18 @@ public class JobExecution {
                 AuditLog.fields("status", before.name()), AuditLog.fields("status", status.name(), "error", error), error);
     }
 
-    /** Trains on the encoded training split and evaluates on the holdout, with stage, log and checkpoints. */
+    /**
+     * Trains on the encoded training split (standardizing numbers first when the trainer's params ask for it) and
+     * evaluates on the holdout, with stage, log and checkpoints.
+     */
     private <T extends Output<T>> Outcome fit(Attempt current, TrainingSpec spec, FeatureEncoder.Encoded<T> data,
             Trainer<T> trainer, BiFunction<Model<T>, Dataset<T>, Map<String, Double>> evaluate) {
         describeEncoding(current, data);
         current.checkpoint();
         current.stage("training", 0.25);
+        Trainer<T> standardizing = TrainerCatalog.standardized(trainer, spec.params(), data.schema(), data.training());
         long started = System.nanoTime();
-        Model<T> model = trainer.train(data.training(), instanceProvenance(current, data.schema()));
+        Model<T> model = standardizing.train(data.training(), instanceProvenance(current, data.schema()));
         long millis = (System.nanoTime() - started) / 1_000_000;
         current.log("trained " + spec.trainer() + " in " + millis + " ms");
         current.checkpoint();
