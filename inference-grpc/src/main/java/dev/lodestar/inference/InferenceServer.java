@@ -20,9 +20,7 @@ import dev.lodestar.inference.auth.JwksKeys;
 import dev.lodestar.inference.auth.TokenVerifier;
 import dev.lodestar.inference.oip.OipService;
 import dev.lodestar.inference.oip.v2.GRPCInferenceServiceGrpc;
-import dev.lodestar.inference.serving.CompiledServable;
 import dev.lodestar.inference.serving.GatewayClient;
-import dev.lodestar.inference.serving.ModelCompiler;
 import dev.lodestar.inference.serving.PredictionIds;
 import dev.lodestar.inference.serving.ServingState;
 import dev.lodestar.inference.serving.ShadowMirror;
@@ -62,7 +60,6 @@ public final class InferenceServer {
             r -> daemon(r, "jwks-refresh"));
     private final JwksKeys keys;
     private final AtomicBoolean draining = new AtomicBoolean();
-    private final ModelCompiler compiler;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final ShadowMirror shadows = new ShadowMirror(1, 1024);
     private final PredictionIds ids = new PredictionIds();
@@ -72,15 +69,8 @@ public final class InferenceServer {
     private Server grpc;
     private ManagementServer management;
 
-    /** A server compiling models with {@link CompiledServable#compile}. */
     public InferenceServer(InferenceConfig config) {
-        this(config, CompiledServable::compile);
-    }
-
-    /** A server compiling models with {@code compiler}. */
-    public InferenceServer(InferenceConfig config, ModelCompiler compiler) {
         this.config = config;
-        this.compiler = compiler;
         this.keys = config.issuer() == null ? null : new JwksKeys(config.issuer(), http, Duration.ofSeconds(30), Clock.systemUTC());
     }
 
@@ -108,7 +98,7 @@ public final class InferenceServer {
 
         GatewayClient gateway = config.gatewayUrl() == null ? null
                 : new GatewayClient(config.gatewayUrl(), config.issuer(), config.clientId(), config.clientSecret(), http);
-        serving = ServingState.create(StateSync.fetcher(gateway), config.cacheDirectory(), compiler, metrics);
+        serving = ServingState.create(StateSync.fetcher(gateway), config.cacheDirectory(), metrics);
 
         List<ServerInterceptor> interceptors = new ArrayList<>();
         interceptors.add(new AdmissionInterceptor(config.maxInFlight(), metrics));

@@ -263,9 +263,9 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
         }
         ServableModel.Answer answer = model.score(row);
         String id = ids.next();
-        Route route = deployment.route();
-        if (route != null && route.shadow() != null && route.shadow() != version) {
-            shadows.mirror(deployment, route.shadow(), version, features, row, answer, id);
+        ServedVersion shadow = shadowOf(deployment, version);
+        if (shadow != null) {
+            shadows.mirror(deployment, shadow, version, features, row, answer, id);
         }
         return response(deployment.name(), version, answer, id);
     }

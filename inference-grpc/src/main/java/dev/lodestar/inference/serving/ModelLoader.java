@@ -26,13 +26,11 @@ final class ModelLoader {
 
     private final ArtifactFetcher fetcher;
     private final ArtifactCache cache;
-    private final ModelCompiler compiler;
     private final int warmUpRows;
 
-    ModelLoader(ArtifactFetcher fetcher, ArtifactCache cache, ModelCompiler compiler, int warmUpRows) {
+    ModelLoader(ArtifactFetcher fetcher, ArtifactCache cache, int warmUpRows) {
         this.fetcher = fetcher;
         this.cache = cache;
-        this.compiler = compiler;
         this.warmUpRows = warmUpRows;
     }
 
@@ -61,10 +59,8 @@ final class ModelLoader {
         }
         ServableModel servable;
         try {
-            servable = compiler.compile(model);
+            servable = CompiledServable.compile(model);
         } catch (RuntimeException e) {
-            throw new LoadFailure("the model cannot be served: " + e.getMessage());
-        } catch (Exception e) {
             throw new LoadFailure("the model cannot be served: " + e.getMessage());
         }
         try {

@@ -59,11 +59,10 @@ public final class ServingState {
 
     /**
      * A serving state loading artifacts through {@code fetcher}, keeping verified copies in {@code cacheDirectory}
-     * (null: no cache), and compiling models with {@code compiler}.
+     * (null: no cache).
      */
-    public static ServingState create(ArtifactFetcher fetcher, java.nio.file.Path cacheDirectory, ModelCompiler compiler,
-            MeterRegistry registry) {
-        return new ServingState(new ModelLoader(fetcher, new ArtifactCache(cacheDirectory), compiler, WARM_UP_ROWS),
+    public static ServingState create(ArtifactFetcher fetcher, java.nio.file.Path cacheDirectory, MeterRegistry registry) {
+        return new ServingState(new ModelLoader(fetcher, new ArtifactCache(cacheDirectory), WARM_UP_ROWS),
                 registry,
                 60_000);
     }
