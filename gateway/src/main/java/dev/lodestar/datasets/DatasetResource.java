@@ -13,12 +13,10 @@ import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -57,14 +55,11 @@ public class DatasetResource {
     @RolesAllowed(DATA_SCIENTIST)
     @Consumes("text/csv")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response upload(InputStream body, @QueryParam("name") String name, @QueryParam("types") String types,
-            @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length) throws IOException {
+    public Response upload(InputStream body, @QueryParam("name") String name, @QueryParam("types") String types)
+            throws IOException {
         DatasetService.checkName(name);
         Map<String, ColumnType> declared = declaredTypes(types);
         long limit = config.maxSize().asLongValue();
-        if (length != null && length > limit) {
-            return tooLarge(limit);
-        }
         DatasetScan scan = new DatasetScan(declared);
         ArtifactStore.Blob blob;
         try {
@@ -80,13 +75,10 @@ public class DatasetResource {
                 .build();
     }
 
-    static Response tooLarge(long limit) {
+    private static Response tooLarge(long limit) {
         return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("code", ErrorCode.INVALID_ARGUMENT.name(), "message", tooLargeMessage(limit))).build();
-    }
-
-    static String tooLargeMessage(long limit) {
-        return "the dataset is larger than the limit of " + limit + " bytes";
+                .entity(Map.of("code", ErrorCode.INVALID_ARGUMENT.name(),
+                        "message", "the dataset is larger than the limit of " + limit + " bytes")).build();
     }
 
     /** {@code age:NUMBER,plan:TEXT} as a map; a column name may itself contain ':' (the last one splits). */

@@ -1,10 +1,14 @@
 package dev.lodestar.web;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.lodestar.artifacts.ArtifactsConfig;
+import dev.lodestar.datasets.DatasetsConfig;
 import dev.lodestar.graphql.ErrorCode;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
@@ -16,32 +20,41 @@ import io.vertx.ext.web.RoutingContext;
  * Request bodies of JSON and form endpoints stay small. The server-wide limit is the artifact limit, since
  * artifacts are streamed to the store; every other body must declare its length and stay under
  * {@code lodestar.http.max-request-body} (GraphQL enforces the same limit on its own, chunked bodies included).
+ * The streaming endpoints ({@code /api/artifacts}, {@code /api/datasets}) have limits of their own: a declared
+ * length over them is refused before a byte of the body is read, so a client announcing 2 GB learns at once; a
+ * chunked body is counted by the store as it streams.
  */
 @ApplicationScoped
 public class BodyLimits {
 
     void install(@Observes Router router,
-            @ConfigProperty(name = "lodestar.http.max-request-body", defaultValue = "16M") MemorySize limit) {
+            @ConfigProperty(name = "lodestar.http.max-request-body", defaultValue = "16M") MemorySize limit,
+            ArtifactsConfig artifacts, DatasetsConfig datasets) {
+        Map<String, Long> streaming = Map.of("/api/artifacts", artifacts.maxSize().asLongValue(),
+                "/api/datasets", datasets.maxSize().asLongValue());
         long max = limit.asLongValue();
-        router.route().order(-300).handler(context -> check(context, max));
+        router.route().order(-300).handler(context -> check(context, max, streaming));
     }
 
-    private static void check(RoutingContext context, long max) {
+    private static void check(RoutingContext context, long max, Map<String, Long> streaming) {
         String path = context.normalizedPath();
-        if (context.request().method().name().equals("GET") || path.equals("/graphql") || streams(path)) {
+        if (context.request().method().name().equals("GET") || path.equals("/graphql")) {
             context.next();
             return;
         }
+        Long streamed = streaming.get(path);
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length == null) {
-            if ("chunked".equalsIgnoreCase(context.request().getHeader(HttpHeaders.TRANSFER_ENCODING))) {
+            if (streamed == null && "chunked".equalsIgnoreCase(context.request().getHeader(HttpHeaders.TRANSFER_ENCODING))) {
                 refuse(context, 411, "send this request with a Content-Length");
                 return;
             }
         } else {
             try {
-                if (Long.parseLong(length) > max) {
-                    refuse(context, 413, "the request body is larger than " + max + " bytes");
+                long limit = streamed == null ? max : streamed;
+                if (Long.parseLong(length.trim()) > limit) {
+                    context.response().putHeader(HttpHeaders.CONNECTION, "close");
+                    refuse(context, 413, "the request body is larger than the limit of " + limit + " bytes");
                     return;
                 }
             } catch (NumberFormatException e) {
@@ -50,11 +63,6 @@ public class BodyLimits {
             }
         }
         context.next();
-    }
-
-    /** Endpoints that stream their body to the artifact store, with the artifact limit. */
-    private static boolean streams(String path) {
-        return path.equals("/api/artifacts") || path.equals("/api/datasets");
     }
 
     private static void refuse(RoutingContext context, int status, String message) {
