@@ -47,6 +47,7 @@ import dev.lodestar.experiments.model.RunStatus;
 import dev.lodestar.graphql.ApiException;
 import dev.lodestar.identity.Actor;
 import dev.lodestar.identity.CurrentActor;
+import dev.lodestar.lineage.LineageEdges;
 import dev.lodestar.registry.ModelRegistry;
 import dev.lodestar.registry.model.ModelVersionEntity;
 import dev.lodestar.registry.model.ModelVersionStatus;
@@ -85,14 +86,14 @@ public class JobExecution {
     private final ArtifactService artifacts;
     private final ArtifactsConfig artifactsConfig;
     private final ModelRegistry registry;
-    private final Lineage lineage;
+    private final LineageEdges lineage;
     private final AuditLog audit;
     private final CurrentActor actor;
     private final ObjectMapper json;
 
     JobExecution(EntityManager entityManager, TrainingJobs jobs, DatasetTables tables, RunService runs, RunBatchWriter runWriter,
             ArtifactStore store, ArtifactService artifacts, ArtifactsConfig artifactsConfig, ModelRegistry registry,
-            Lineage lineage, AuditLog audit, CurrentActor actor, ObjectMapper json) {
+            LineageEdges lineage, AuditLog audit, CurrentActor actor, ObjectMapper json) {
         this.entityManager = entityManager;
         this.jobs = jobs;
         this.tables = tables;
@@ -295,8 +296,8 @@ public class JobExecution {
         if (gateFailure != null) {
             refuse(model, version, outcome.model(), gateFailure);
         }
-        lineage.record(Lineage.dataset(dataset.id), Lineage.run(current.runId), Lineage.TRAINED_ON);
-        lineage.record(Lineage.run(current.runId), Lineage.modelVersion(model.name, version.version), Lineage.PRODUCED);
+        lineage.record(LineageEdges.dataset(dataset.id), LineageEdges.run(current.runId), LineageEdges.TRAINED_ON);
+        lineage.record(LineageEdges.run(current.runId), LineageEdges.modelVersion(model.name, version.version), LineageEdges.PRODUCED);
 
         job.status = gateFailure == null ? JobStatus.SUCCEEDED : JobStatus.FAILED;
         job.error = gateFailure;

@@ -1,2 +1,2 @@
-/** Persistent model of training: training jobs and their log lines, and the lineage edges jobs record. */
+/** Persistent model of training: training jobs and their log lines. */
 package dev.lodestar.training.model;

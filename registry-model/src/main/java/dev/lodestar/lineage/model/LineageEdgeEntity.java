@@ -1,4 +1,4 @@
-package dev.lodestar.training.model;
+package dev.lodestar.lineage.model;
 
 import java.io.Serializable;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.lodestar.training;
+package dev.lodestar.lineage;
 
 import java.util.UUID;
 
@@ -14,7 +14,7 @@ import dev.lodestar.experiments.RunIds;
  * the first.
  */
 @ApplicationScoped
-public class Lineage {
+public class LineageEdges {
 
     /** A dataset version a run trained on: dataset to run. */
     public static final String TRAINED_ON = "TRAINED_ON";
@@ -23,7 +23,7 @@ public class Lineage {
 
     private final EntityManager entityManager;
 
-    Lineage(EntityManager entityManager) {
+    LineageEdges(EntityManager entityManager) {
         this.entityManager = entityManager;
     }
 

@@ -1,0 +1,2 @@
+/** Lineage: which dataset, run, model version, approval and deployment each thing came from. */
+package dev.lodestar.lineage;
