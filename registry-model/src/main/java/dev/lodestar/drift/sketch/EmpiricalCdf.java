@@ -21,6 +21,57 @@ public final class EmpiricalCdf {
         this.count = count;
     }
 
+    /** The distribution of a sample (any order, ties allowed; values must be finite). */
+    public static EmpiricalCdf of(double... sample) {
+        double[] sorted = sample.clone();
+        for (double value : sorted) {
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException("not a finite value: " + value);
+            }
+        }
+        Arrays.sort(sorted);
+        return ofSorted(sorted);
+    }
+
+    /**
+     * The distribution of weighted values (any order, ties allowed; weights non-negative with a positive sum): each
+     * value carries its weight's share of the mass. {@link #count()} is the number of values.
+     */
+    public static EmpiricalCdf weighted(double[] sample, double[] weights) {
+        if (sample.length != weights.length) {
+            throw new IllegalArgumentException("one weight per value");
+        }
+        Integer[] order = new Integer[sample.length];
+        double total = 0.0;
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+            if (!Double.isFinite(sample[i]) || !(weights[i] >= 0.0) || Double.isInfinite(weights[i])) {
+                throw new IllegalArgumentException("value " + sample[i] + " with weight " + weights[i]);
+            }
+            total += weights[i];
+        }
+        if (!(total > 0.0)) {
+            throw new IllegalArgumentException("the weights must have a positive sum");
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(sample[a], sample[b]));
+        double[] values = new double[order.length];
+        double[] cumulative = new double[order.length];
+        int distinct = 0;
+        double running = 0.0;
+        for (int index : order) {
+            running += weights[index];
+            if (distinct > 0 && values[distinct - 1] == sample[index]) {
+                cumulative[distinct - 1] = running / total;
+            } else {
+                values[distinct] = sample[index];
+                cumulative[distinct] = running / total;
+                distinct++;
+            }
+        }
+        cumulative[distinct - 1] = 1.0;
+        return new EmpiricalCdf(Arrays.copyOf(values, distinct), Arrays.copyOf(cumulative, distinct), sample.length);
+    }
+
     /** From sorted values (ties allowed). */
     static EmpiricalCdf ofSorted(double[] sorted) {
         double[] values = new double[sorted.length];
