@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -62,7 +63,8 @@ public final class InferenceServer {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final ShadowMirror shadows = new ShadowMirror(1, 1024);
-    private final PredictionIds ids = new PredictionIds();
+    private final InstantSource clock;
+    private final PredictionIds ids;
     private final EventLoops loops = EventLoops.server("grpc", EventLoops.cores());
     private ServingState serving;
     private StateSync sync;
@@ -70,7 +72,17 @@ public final class InferenceServer {
     private ManagementServer management;
 
     public InferenceServer(InferenceConfig config) {
+        this(config, InstantSource.system());
+    }
+
+    /**
+     * A server reading time from {@code clock}: the seconds prediction ids carry and the windows live profiles are
+     * kept in.
+     */
+    public InferenceServer(InferenceConfig config, InstantSource clock) {
         this.config = config;
+        this.clock = clock;
+        this.ids = new PredictionIds(clock);
         this.keys = config.issuer() == null ? null : new JwksKeys(config.issuer(), http, Duration.ofSeconds(30), Clock.systemUTC());
     }
 

@@ -209,20 +209,22 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
 
     /**
      * Scores a batch's rows in order, mirrors each to the shadow, and hands each answer with its prediction id to
-     * {@code answers}; the deadline is checked every {@value #DEADLINE_CHECK_ROWS} rows.
+     * {@code answers}; the deadline (and the second the ids carry) is checked every {@value #DEADLINE_CHECK_ROWS} rows.
      */
     private void scoreRows(Deployment deployment, ServedVersion version, List<Row> rows, PositionalRows positional,
             BiConsumer<String, ServableModel.Answer> answers) throws StatusException {
         ServedVersion shadow = shadowOf(deployment, version);
         long firstId = ids.reserve(rows.size());
+        PredictionIds.Second second = ids.now();
         for (int i = 0; i < rows.size(); i++) {
             if (i > 0 && i % DEADLINE_CHECK_ROWS == 0) {
                 checkDeadline();
+                second = ids.now();
             }
             Row row = rows.get(i);
             Object[] cells = cells(version, row, positional, i);
-            String id = ids.id(firstId + i);
             ServableModel.Answer answer = answer(version, cells, i);
+            String id = ids.id(version, second, answer, firstId + i);
             if (shadow != null) {
                 shadows.mirror(deployment, shadow, version, positional == null ? row.getFeaturesMap() : null, cells, answer, id);
             }
@@ -262,7 +264,7 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
             throw Status.INVALID_ARGUMENT.withDescription(where + e.getMessage()).asException();
         }
         ServableModel.Answer answer = model.score(row);
-        String id = ids.next();
+        String id = ids.id(version, ids.now(), answer, ids.reserve(1));
         ServedVersion shadow = shadowOf(deployment, version);
         if (shadow != null) {
             shadows.mirror(deployment, shadow, version, features, row, answer, id);

@@ -182,12 +182,15 @@ public final class OipService extends GRPCInferenceServiceGrpc.GRPCInferenceServ
         StringBuilder predictionIds = new StringBuilder(batch * 20);
         Route route = deployment.route();
         ServedVersion shadow = route == null || route.shadow() == version ? null : route.shadow();
+        long firstId = ids.reserve(batch);
+        PredictionIds.Second second = ids.now();
         for (int r = 0; r < batch; r++) {
             if (r > 0 && r % 64 == 0) {
                 checkDeadline();
+                second = ids.now();
             }
             ServableModel.Answer answer = model.score(rows[r]);
-            String id = ids.next();
+            String id = ids.id(version, second, answer, firstId + r);
             if (r > 0) {
                 predictionIds.append(',');
             }
