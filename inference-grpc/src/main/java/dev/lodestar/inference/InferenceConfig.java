@@ -89,6 +89,11 @@ public record InferenceConfig(String host, int grpcPort, int managementPort, URI
             return new Drift(window, interval, ship, bufferRows, retainedWindows, feedbackBuffer);
         }
 
+        /** The same settings keeping at most {@code count} closed windows while shipments fail. */
+        public Drift withRetainedWindows(int count) {
+            return new Drift(window, shipInterval, ship, bufferRows, count, feedbackBuffer);
+        }
+
         /** The same settings with another hand-off buffer. */
         public Drift withBufferRows(int rows) {
             return new Drift(window, shipInterval, ship, rows, retainedWindows, feedbackBuffer);

@@ -179,6 +179,56 @@ class WindowShippingTest {
         assertThat(plane.posts.stream().skip(from).filter(p -> p.body().get("feedback").size() > 0).count()).isEqualTo(1);
     }
 
+    @Test
+    void whileShipmentsFailTheOldestClosedWindowsBeyondTheRetainedCountAreDropped() throws Exception {
+        ServingFixture.ManualClock time = new ServingFixture.ManualClock(WINDOW.plusSeconds(1));
+        TestModels.Artifact v1 = TestModels.write(TestModels.classifier(1), directory.resolve("down-v1.model"));
+        try (ControlPlane down = new ControlPlane();
+                ServingFixture server = ServingFixture.start(directory.resolve("down"),
+                        TestModels.state(1, "churn", 1, v1, null, null, null, null, null),
+                        config -> config.withGateway(down.uri(), down.issuer(), "lodestar-inference", "s3cret")
+                                .withDrift(config.drift().withWindow(Duration.ofMinutes(1)).withRetainedWindows(2)
+                                        .withShipInterval(Duration.ofHours(1))),
+                        time)) {
+            down.usualStatus = 503;
+            ServingFixture.await("churn ready", () -> server.server.ready()
+                    && server.server.serving().deployment("churn") != null
+                    && server.server.serving().deployment("churn").route() != null);
+            Metadata headers = new Metadata();
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + down.callerToken());
+            InferenceGrpc.InferenceBlockingStub stub = InferenceGrpc.newBlockingStub(server.channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+            Random random = new Random(6);
+            for (int window = 0; window < 4; window++) {
+                time.set(WINDOW.plusSeconds(60L * window + 1));
+                for (int row = 0; row <= window; row++) {
+                    stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(PredictRequest.newBuilder().setDeployment("churn")
+                            .putAllFeatures(TestModels.row(random)).build());
+                }
+                assertThat(server.server.liveProfiles().awaitFolded(Duration.ofSeconds(10))).isTrue();
+                assertThat(server.server.shipper().ship()).isFalse();
+            }
+            time.set(WINDOW.plusSeconds(60L * 4 + 2));
+
+            assertThat(server.server.shipper().ship()).isFalse();
+            assertThat(starts(down.posts.get(down.posts.size() - 1))).containsExactly(
+                    WINDOW.plusSeconds(120).toString(), WINDOW.plusSeconds(180).toString());
+            assertThat(server.metrics()).contains("lodestar_drift_windows_dropped_total 2.0")
+                    .contains("lodestar_drift_shipments_total{outcome=\"failed\"} 5.0");
+
+            down.usualStatus = 204;
+            assertThat(server.server.shipper().ship()).isTrue();
+            Post accepted = down.posts.get(down.posts.size() - 1);
+            assertThat(accepted.status()).isEqualTo(204);
+            assertThat(accepted.body().get("windows").findValuesAsText("rows")).containsExactly("3", "4");
+            assertThat(server.server.liveProfiles().pending()).isEmpty();
+        }
+    }
+
+    static List<String> starts(Post post) {
+        return post.body().get("windows").findValuesAsText("start");
+    }
+
     record Predicted(double f00, PredictResponse answer) {
     }
 
@@ -214,6 +264,7 @@ class WindowShippingTest {
         final RsaJsonWebKey key;
         final List<Post> posts = new CopyOnWriteArrayList<>();
         final Queue<Integer> statuses = new ConcurrentLinkedQueue<>();
+        volatile int usualStatus = 204;
 
         ControlPlane() throws IOException, JoseException {
             key = RsaJwkGenerator.generateJwk(2048);
@@ -237,7 +288,7 @@ class WindowShippingTest {
             server.createContext("/api/serving/windows", exchange -> {
                 JsonNode body = JSON.readTree(exchange.getRequestBody());
                 Integer told = statuses.poll();
-                int status = told == null ? 204 : told;
+                int status = told == null ? usualStatus : told;
                 posts.add(new Post(exchange.getRequestHeaders().getFirst("Authorization"),
                         exchange.getRequestHeaders().getFirst("Content-Type"), body, status));
                 respond(exchange, status, status == 204 ? null : "{\"code\":\"UNAVAILABLE\",\"message\":\"try later\"}");
