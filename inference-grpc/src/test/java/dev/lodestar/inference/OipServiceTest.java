@@ -166,6 +166,23 @@ class OipServiceTest {
     }
 
     @Test
+    void answeredRowsAreProfiledAsTheirVersions() {
+        long before = profiledRows("price");
+
+        oip().modelInfer(ModelInferRequest.newBuilder().setModelName("price")
+                .addInputs(fp64("x", 1.0, 2.0, 4.0)).addInputs(bytes("plan", "pro", "pro", "basic")).build());
+
+        ServingFixture.await("3 more price rows profiled", () -> profiledRows("price") == before + 3);
+    }
+
+    private static long profiledRows(String deployment) {
+        fixture.server.liveProfiles().awaitFolded(java.time.Duration.ofSeconds(5));
+        return fixture.server.liveProfiles().pending().stream()
+                .filter(w -> w.deployment().equals(deployment) && w.version() == 4)
+                .mapToLong(w -> w.rows()).sum();
+    }
+
+    @Test
     void numberColumnsMayBeInt64OrFp32() {
         ModelInferResponse asInt64 = oip().modelInfer(ModelInferRequest.newBuilder().setModelName("price")
                 .addInputs(InferInputTensor.newBuilder().setName("x").setDatatype("INT64").addShape(2)
