@@ -102,7 +102,7 @@ public record InferenceConfig(String host, int grpcPort, int managementPort, URI
         static Drift fromEnvironment(Map<String, String> env) {
             return new Drift(isoDuration(env, "LODESTAR_DRIFT_WINDOW", DEFAULTS.window()),
                     isoDuration(env, "LODESTAR_DRIFT_SHIP_INTERVAL", DEFAULTS.shipInterval()),
-                    !"false".equalsIgnoreCase(String.valueOf(env.get("LODESTAR_DRIFT_SHIP")).trim()),
+                    flag(env, "LODESTAR_DRIFT_SHIP", DEFAULTS.ship()),
                     number(env, "LODESTAR_DRIFT_BUFFER_ROWS", DEFAULTS.bufferRows()),
                     number(env, "LODESTAR_DRIFT_RETAINED_WINDOWS", DEFAULTS.retainedWindows()),
                     number(env, "LODESTAR_FEEDBACK_BUFFER", DEFAULTS.feedbackBuffer()));
@@ -248,6 +248,17 @@ public record InferenceConfig(String host, int grpcPort, int managementPort, URI
             }
         }
         return duration(env, name, fallback);
+    }
+
+    private static boolean flag(Map<String, String> env, String name, boolean fallback) {
+        String value = blankToNull(env.get(name));
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new InvalidConfig(name + " must be true or false, got '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

@@ -77,6 +77,7 @@ public final class LiveProfiles implements AutoCloseable {
     private volatile boolean running = true;
     /** Windows starting before this second were forgotten; guarded by {@link #folding}. */
     private long forgottenBefore = Long.MIN_VALUE;
+    private boolean foldFailed;
     private ServedVersion lastVersion;
     private long lastStart;
     private Window lastWindow;
@@ -216,18 +217,31 @@ public final class LiveProfiles implements AutoCloseable {
             try {
                 int folded = 0;
                 while (entry != null) {
-                    foldEntry(entry);
-                    pending.addAndGet(-entry.count);
+                    try {
+                        foldEntry(entry);
+                    } catch (RuntimeException e) {
+                        failed(entry, e);
+                    } finally {
+                        pending.addAndGet(-entry.count);
+                    }
                     if (++folded == 256) {
                         break;
                     }
                     entry = queue.poll();
                 }
-            } catch (RuntimeException e) {
-                LOG.warnf("Could not profile rows: %s", e.toString());
             } finally {
                 folding.unlock();
             }
+        }
+    }
+
+    /** Rows that could not be folded (a bug, not load): counted as dropped, the first failure logged. */
+    private void failed(Entry entry, RuntimeException e) {
+        droppedRows.increment(entry.count);
+        if (!foldFailed) {
+            foldFailed = true;
+            LOG.errorf(e, "Could not profile rows of %s version %d; such rows are counted as dropped",
+                    entry.version.deployment(), entry.version.version());
         }
     }
 
