@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -18,6 +19,9 @@ import org.jboss.logging.Logger;
 import dev.lodestar.inference.auth.BearerAuthInterceptor;
 import dev.lodestar.inference.auth.JwksKeys;
 import dev.lodestar.inference.auth.TokenVerifier;
+import dev.lodestar.inference.drift.FeedbackBuffer;
+import dev.lodestar.inference.drift.LiveProfiles;
+import dev.lodestar.inference.drift.WindowShipper;
 import dev.lodestar.inference.oip.OipService;
 import dev.lodestar.inference.oip.v2.GRPCInferenceServiceGrpc;
 import dev.lodestar.inference.serving.GatewayClient;
@@ -61,16 +65,36 @@ public final class InferenceServer {
     private final JwksKeys keys;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    private final ShadowMirror shadows = new ShadowMirror(1, 1024);
-    private final PredictionIds ids = new PredictionIds();
+    private final LiveProfiles profiles;
+    private final FeedbackBuffer feedback;
+    private final ShadowMirror shadows;
+    private final InstantSource clock;
+    private final PredictionIds ids;
     private final EventLoops loops = EventLoops.server("grpc", EventLoops.cores());
     private ServingState serving;
     private StateSync sync;
+    private WindowShipper shipper;
     private Server grpc;
     private ManagementServer management;
 
     public InferenceServer(InferenceConfig config) {
+        this(config, InstantSource.system());
+    }
+
+    /**
+     * A server reading time from {@code clock}: the seconds prediction ids carry and the windows live profiles are
+     * kept in.
+     */
+    public InferenceServer(InferenceConfig config, InstantSource clock) {
         this.config = config;
+        this.clock = clock;
+        this.ids = new PredictionIds(clock);
+        boolean shipping = ships(config);
+        InferenceConfig.Drift drift = config.drift();
+        this.profiles = new LiveProfiles(drift.window(), drift.bufferRows(), drift.retainedWindows(), shipping, clock,
+                metrics);
+        this.feedback = shipping ? new FeedbackBuffer(drift.feedbackBuffer()) : null;
+        this.shadows = new ShadowMirror(1, 1024, profiles);
         this.keys = config.issuer() == null ? null : new JwksKeys(config.issuer(), http, Duration.ofSeconds(30), Clock.systemUTC());
     }
 
@@ -109,8 +133,8 @@ public final class InferenceServer {
             LOG.warn("No issuer configured: callers are not authenticated (in-process use only)");
         }
         interceptors.add(new CallMetricsInterceptor(metrics));
-        InferenceService inference = new InferenceService(serving, shadows, ids, config.replicaId());
-        OipService oip = new OipService(serving, shadows, ids, this::ready, version());
+        InferenceService inference = new InferenceService(serving, shadows, ids, profiles, feedback, config.replicaId());
+        OipService oip = new OipService(serving, shadows, ids, profiles, this::ready, version());
         try {
             grpc = loops.apply(NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort())))
                     // Scoring is microseconds of CPU: answering on the transport thread beats any hand-off.
@@ -152,7 +176,18 @@ public final class InferenceServer {
             LOG.infof("Desired state from %s every %d ms; replica %s", source.describe(), config.pollInterval().toMillis(),
                     replicaId);
         }
+        if (feedback != null) {
+            shipper = new WindowShipper(profiles, feedback, gateway::shipWindows, config.replicaId(), ids.incarnation(),
+                    config.drift().shipInterval(), metrics).start();
+            LOG.infof("Drift windows of %d s shipped to %s every %d ms", config.drift().window().toSeconds(),
+                    config.gatewayUrl(), config.drift().shipInterval().toMillis());
+        }
         return this;
+    }
+
+    /** Whether this server ships live windows and feedback: with a gateway, unless shipping is turned off. */
+    private static boolean ships(InferenceConfig config) {
+        return config.gatewayUrl() != null && config.drift().ship();
     }
 
     /** Keys are fetched every 2 s until first known, then every 5 minutes so rotated keys arrive early. */
@@ -185,6 +220,21 @@ public final class InferenceServer {
     private static String version() {
         String version = InferenceServer.class.getPackage().getImplementationVersion();
         return version == null ? "development" : version;
+    }
+
+    /** The live profiles of what this server answers. */
+    public LiveProfiles liveProfiles() {
+        return profiles;
+    }
+
+    /** What ships the live windows and feedback to the gateway; null when this server ships nothing. */
+    public WindowShipper shipper() {
+        return shipper;
+    }
+
+    /** This process's incarnation, as its prediction ids and window shipments carry it. */
+    public String incarnation() {
+        return ids.incarnation();
     }
 
     /** The bound gRPC port. */
@@ -221,6 +271,11 @@ public final class InferenceServer {
         loops.close();
         background.shutdownNow();
         shadows.close();
+        if (shipper != null) {
+            profiles.awaitFolded(Duration.ofSeconds(2));
+            shipper.close();
+        }
+        profiles.close();
         serving.close();
         LOG.info("Stopped");
     }

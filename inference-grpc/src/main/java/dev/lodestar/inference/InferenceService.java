@@ -1,8 +1,15 @@
 package dev.lodestar.inference;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+import dev.lodestar.deploy.model.PredictionId;
+import dev.lodestar.inference.drift.FeedbackBuffer;
+import dev.lodestar.inference.drift.LiveProfiles;
+import dev.lodestar.inference.drift.WindowShipment;
 
 import dev.lodestar.inference.serving.Deployment;
 import dev.lodestar.inference.serving.PositionalRows;
@@ -17,9 +24,12 @@ import dev.lodestar.inference.v1.Classification;
 import dev.lodestar.inference.v1.CompactPrediction;
 import dev.lodestar.inference.v1.DeploymentState;
 import dev.lodestar.inference.v1.FeatureValue;
+import dev.lodestar.inference.v1.FeedbackRequest;
+import dev.lodestar.inference.v1.FeedbackResponse;
 import dev.lodestar.inference.v1.InferenceGrpc;
 import dev.lodestar.inference.v1.ListDeploymentsRequest;
 import dev.lodestar.inference.v1.ListDeploymentsResponse;
+import dev.lodestar.inference.v1.Outcome;
 import dev.lodestar.inference.v1.PredictBatchRequest;
 import dev.lodestar.inference.v1.PredictBatchResponse;
 import dev.lodestar.inference.v1.PredictRequest;
@@ -39,21 +49,34 @@ import io.grpc.stub.StreamObserver;
  *
  * <p>Scoring is CPU work of microseconds, so it runs on the transport thread that received the request (the
  * server uses a direct executor): no hand-off, no queue. A request whose deadline has passed is not scored
- * ({@code DEADLINE_EXCEEDED}); a batch checks again every {@value #DEADLINE_CHECK_ROWS} rows.
+ * ({@code DEADLINE_EXCEEDED}); a batch checks again every {@value #DEADLINE_CHECK_ROWS} rows. Answered rows are
+ * handed off to the {@link LiveProfiles} without waiting (a call's rows in one hand-off), and {@code Feedback}
+ * outcomes are checked and buffered for the next shipment.
  */
 final class InferenceService extends InferenceGrpc.InferenceImplBase {
 
     static final int DEADLINE_CHECK_ROWS = 64;
 
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+
     private final ServingState state;
     private final ShadowMirror shadows;
     private final PredictionIds ids;
+    private final LiveProfiles profiles;
+    private final FeedbackBuffer feedback;
     private final String replicaId;
 
-    InferenceService(ServingState state, ShadowMirror shadows, PredictionIds ids, String replicaId) {
+    /**
+     * @param profiles where answered rows are handed off to
+     * @param feedback where accepted outcomes wait for shipment; null when this server ships nothing
+     */
+    InferenceService(ServingState state, ShadowMirror shadows, PredictionIds ids, LiveProfiles profiles,
+            FeedbackBuffer feedback, String replicaId) {
         this.state = state;
         this.shadows = shadows;
         this.ids = ids;
+        this.profiles = profiles;
+        this.feedback = feedback;
         this.replicaId = replicaId;
     }
 
@@ -209,25 +232,34 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
 
     /**
      * Scores a batch's rows in order, mirrors each to the shadow, and hands each answer with its prediction id to
-     * {@code answers}; the deadline is checked every {@value #DEADLINE_CHECK_ROWS} rows.
+     * {@code answers}; the deadline (and the second the ids carry) is checked every {@value #DEADLINE_CHECK_ROWS} rows.
      */
     private void scoreRows(Deployment deployment, ServedVersion version, List<Row> rows, PositionalRows positional,
             BiConsumer<String, ServableModel.Answer> answers) throws StatusException {
         ServedVersion shadow = shadowOf(deployment, version);
         long firstId = ids.reserve(rows.size());
+        PredictionIds.Second second = ids.now();
+        long epochSecond = second.epochSecond();
+        Object[][] handedRows = new Object[rows.size()][];
+        ServableModel.Answer[] handedAnswers = new ServableModel.Answer[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             if (i > 0 && i % DEADLINE_CHECK_ROWS == 0) {
                 checkDeadline();
+                second = ids.now();
             }
             Row row = rows.get(i);
             Object[] cells = cells(version, row, positional, i);
-            String id = ids.id(firstId + i);
             ServableModel.Answer answer = answer(version, cells, i);
+            String id = ids.id(version, second, answer, firstId + i);
             if (shadow != null) {
-                shadows.mirror(deployment, shadow, version, positional == null ? row.getFeaturesMap() : null, cells, answer, id);
+                shadows.mirror(deployment, shadow, version, positional == null ? row.getFeaturesMap() : null, cells, answer, id,
+                        second.epochSecond());
             }
+            handedRows[i] = cells;
+            handedAnswers[i] = answer;
             answers.accept(id, answer);
         }
+        profiles.offer(version, epochSecond, handedRows, handedAnswers, rows.size());
     }
 
     private static Object[] cells(ServedVersion version, Row row, PositionalRows positional, int index)
@@ -262,11 +294,13 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
             throw Status.INVALID_ARGUMENT.withDescription(where + e.getMessage()).asException();
         }
         ServableModel.Answer answer = model.score(row);
-        String id = ids.next();
+        PredictionIds.Second second = ids.now();
+        String id = ids.id(version, second, answer, ids.reserve(1));
         ServedVersion shadow = shadowOf(deployment, version);
         if (shadow != null) {
-            shadows.mirror(deployment, shadow, version, features, row, answer, id);
+            shadows.mirror(deployment, shadow, version, features, row, answer, id, second.epochSecond());
         }
+        profiles.offer(version, second.epochSecond(), row, answer);
         return response(deployment.name(), version, answer, id);
     }
 
@@ -330,6 +364,52 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
         }
         responses.onNext(response.build());
         responses.onCompleted();
+    }
+
+    @Override
+    public void feedback(FeedbackRequest request, StreamObserver<FeedbackResponse> responses) {
+        List<WindowShipment.Outcome> outcomes = new ArrayList<>(request.getOutcomesCount());
+        try {
+            for (int i = 0; i < request.getOutcomesCount(); i++) {
+                outcomes.add(outcome(i, request.getOutcomes(i)));
+            }
+            if (feedback == null) {
+                throw Status.FAILED_PRECONDITION.withDescription("this server ships no feedback (no control plane is"
+                        + " configured, or LODESTAR_DRIFT_SHIP is false); send outcomes to the gateway's logFeedback")
+                        .asException();
+            }
+            if (!feedback.offer(outcomes)) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("too many outcomes wait to be shipped (" + feedback.size()
+                        + "); none of this call's was kept, retry later").asException();
+            }
+        } catch (StatusException e) {
+            responses.onError(e);
+            return;
+        }
+        responses.onNext(FeedbackResponse.newBuilder().setAccepted(outcomes.size()).build());
+        responses.onCompleted();
+    }
+
+    /** One outcome, checked: its id a prediction id, its actual given, and a number for a regression's prediction. */
+    private static WindowShipment.Outcome outcome(int index, Outcome outcome) throws StatusException {
+        PredictionId id;
+        try {
+            id = PredictionId.parse(outcome.getPredictionId());
+        } catch (IllegalArgumentException e) {
+            throw Status.INVALID_ARGUMENT.withDescription("outcome " + index + ": " + e.getMessage()).asException();
+        }
+        String actual = outcome.getActual().strip();
+        if (actual.isEmpty()) {
+            throw Status.INVALID_ARGUMENT.withDescription("outcome " + index + " (" + outcome.getPredictionId()
+                    + "): the actual outcome is required").asException();
+        }
+        if (id.answer() instanceof PredictionId.Value
+                && (!DECIMAL.matcher(actual).matches() || !Double.isFinite(Double.parseDouble(actual)))) {
+            throw Status.INVALID_ARGUMENT.withDescription("outcome " + index + " (" + outcome.getPredictionId()
+                    + "): the prediction is a regression's, so the actual must be a decimal number, not '" + actual + "'")
+                    .asException();
+        }
+        return new WindowShipment.Outcome(outcome.getPredictionId(), actual);
     }
 
     private Deployment deployment(String name) throws StatusException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import org.tribuo.Model;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 
+import dev.lodestar.deploy.model.PredictionId;
 import dev.lodestar.inference.v1.DeploymentState;
 import dev.lodestar.inference.v1.FeatureValue;
 import dev.lodestar.inference.v1.InferenceGrpc;
@@ -174,7 +176,11 @@ class InferenceServiceTest {
             assertThat(compact.getClasses(answer.getLabelIndex())).isEqualTo(expected.getOutput().getLabel());
             assertThat(answer.getScores(0)).isCloseTo(expected.getOutputScores().get("no").getScore(), within(1e-6));
             assertThat(answer.getScores(1)).isCloseTo(expected.getOutputScores().get("yes").getScore(), within(1e-6));
-            assertThat(answer.getPredictionId()).isNotEmpty();
+            assertThat(PredictionId.parse(answer.getPredictionId())).satisfies(id -> {
+                assertThat(id.deployment()).isEqualTo("churn");
+                assertThat(id.version()).isEqualTo(1);
+                assertThat(id.answer()).isEqualTo(new PredictionId.Label(expected.getOutput().getLabel()));
+            });
         }
         assertThat(compact.getCompactList().stream().map(c -> c.getPredictionId()).distinct().count()).isEqualTo(30);
 
@@ -302,7 +308,12 @@ class InferenceServiceTest {
         assertThat(response.getDeployment()).isEqualTo("churn");
         assertThat(response.getModel()).isEqualTo("churn-model");
         assertThat(response.getModelVersion()).isEqualTo(1);
-        assertThat(response.getPredictionId()).isNotEmpty();
+        PredictionId id = PredictionId.parse(response.getPredictionId());
+        assertThat(id.deployment()).isEqualTo("churn");
+        assertThat(id.version()).isEqualTo(1);
+        assertThat(id.answer()).isEqualTo(new PredictionId.Label(expected.getOutput().getLabel()));
+        assertThat(id.at()).isBetween(Instant.now().minusSeconds(60), Instant.now());
+        assertThat(id.unique()).matches("[a-z0-9]+-[a-z0-9]+-[a-z0-9]+");
         assertThat(response.getClassification().getLabel()).isEqualTo(expected.getOutput().getLabel());
         expected.getOutputScores().forEach((label, score) ->
                 assertThat(response.getClassification().getScoresMap().get(label)).isCloseTo(score.getScore(), within(1e-6)));

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +41,7 @@ import dev.lodestar.inference.oip.v2.ModelReadyRequest;
 import dev.lodestar.inference.oip.v2.ServerLiveRequest;
 import dev.lodestar.inference.oip.v2.ServerMetadataRequest;
 import dev.lodestar.inference.oip.v2.ServerReadyRequest;
+import dev.lodestar.deploy.model.PredictionId;
 import dev.lodestar.inference.v1.FeatureValue;
 import dev.lodestar.tribuo.InputSchema;
 import io.grpc.Status;
@@ -146,14 +148,38 @@ class OipServiceTest {
         assertThat(response.getParametersMap().get("model_version").getInt64Param()).isEqualTo(4);
         assertThat(response.getParametersMap().get("deployment").getStringParam()).isEqualTo("price");
         assertThat(response.getParametersMap().get("model").getStringParam()).isEqualTo("price-model");
-        assertThat(predictionIds(response)).hasSize(3).doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).isNotBlank());
+        assertThat(predictionIds(response)).hasSize(3).doesNotHaveDuplicates();
         InferOutputTensor value = response.getOutputs(0);
+        for (int r = 0; r < xs.length; r++) {
+            PredictionId id = PredictionId.parse(predictionIds(response).get(r));
+            assertThat(id.deployment()).isEqualTo("price");
+            assertThat(id.version()).isEqualTo(4);
+            assertThat(id.answer()).isEqualTo(new PredictionId.Value(value.getContents().getFp64Contents(r)));
+            assertThat(id.at()).isBetween(Instant.now().minusSeconds(60), Instant.now());
+        }
         assertThat(value.getName()).isEqualTo("value");
         assertThat(value.getDatatype()).isEqualTo("FP64");
         assertThat(value.getShapeList()).containsExactly(3L);
         for (int r = 0; r < xs.length; r++) {
             assertThat(value.getContents().getFp64Contents(r)).isCloseTo(tribuoPrice(xs[r], plans[r]), within(1e-6));
         }
+    }
+
+    @Test
+    void answeredRowsAreProfiledAsTheirVersions() {
+        long before = profiledRows("price");
+
+        oip().modelInfer(ModelInferRequest.newBuilder().setModelName("price")
+                .addInputs(fp64("x", 1.0, 2.0, 4.0)).addInputs(bytes("plan", "pro", "pro", "basic")).build());
+
+        ServingFixture.await("3 more price rows profiled", () -> profiledRows("price") == before + 3);
+    }
+
+    private static long profiledRows(String deployment) {
+        fixture.server.liveProfiles().awaitFolded(java.time.Duration.ofSeconds(5));
+        return fixture.server.liveProfiles().pending().stream()
+                .filter(w -> w.deployment().equals(deployment) && w.version() == 4)
+                .mapToLong(w -> w.rows()).sum();
     }
 
     @Test
@@ -299,6 +325,10 @@ class OipServiceTest {
         for (int r = 0; r < rows.size(); r++) {
             Prediction<Label> expected = tribuoChurn(rows.get(r));
             assertThat(label.getContents().getBytesContents(r).toStringUtf8()).isEqualTo(expected.getOutput().getLabel());
+            PredictionId id = PredictionId.parse(predictionIds(response).get(r));
+            assertThat(id.deployment()).isEqualTo("churn");
+            assertThat(id.version()).isEqualTo(1);
+            assertThat(id.answer()).isEqualTo(new PredictionId.Label(expected.getOutput().getLabel()));
             // Scores follow the class names in sorted order: "no", "yes".
             assertThat(scores.getContents().getFp64Contents(2 * r))
                     .isCloseTo(expected.getOutputScores().get("no").getScore(), within(1e-6));

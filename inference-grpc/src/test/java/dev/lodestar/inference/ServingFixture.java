@@ -9,8 +9,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 import dev.lodestar.inference.oip.v2.GRPCInferenceServiceGrpc;
 import dev.lodestar.inference.v1.InferenceGrpc;
@@ -37,17 +40,43 @@ public final class ServingFixture implements AutoCloseable {
 
     /** Starts a server reading {@code state.json} in {@code directory} (written first when {@code json} is given). */
     public static ServingFixture start(Path directory, String json, int maxInFlight) {
+        return start(directory, json, config -> config.withMaxInFlight(maxInFlight), InstantSource.system());
+    }
+
+    /**
+     * Starts a server reading {@code state.json} in {@code directory} (written first when {@code json} is given), its
+     * settings those of {@link InferenceConfig#local} changed by {@code configure}, its time read from {@code clock}.
+     */
+    public static ServingFixture start(Path directory, String json, UnaryOperator<InferenceConfig> configure,
+            InstantSource clock) {
         try {
             Files.createDirectories(directory);
             Path stateFile = directory.resolve("state.json");
             if (json != null) {
                 Files.writeString(stateFile, json);
             }
-            InferenceConfig config = InferenceConfig.local(null, stateFile, directory.resolve("cache"))
-                    .withMaxInFlight(maxInFlight);
-            return new ServingFixture(directory, stateFile, new InferenceServer(config).start());
+            InferenceConfig config = configure.apply(InferenceConfig.local(null, stateFile, directory.resolve("cache")));
+            return new ServingFixture(directory, stateFile, new InferenceServer(config, clock).start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A clock that stands still until set: decides the seconds prediction ids carry and the windows rows fall in. */
+    public static final class ManualClock implements InstantSource {
+        private volatile Instant now;
+
+        public ManualClock(Instant now) {
+            this.now = now;
+        }
+
+        public void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 
 import com.google.protobuf.ByteString;
 
+import dev.lodestar.inference.drift.LiveProfiles;
 import dev.lodestar.inference.oip.v2.GRPCInferenceServiceGrpc;
 import dev.lodestar.inference.oip.v2.InferParameter;
 import dev.lodestar.inference.oip.v2.InferTensorContents;
@@ -50,7 +51,7 @@ import io.grpc.stub.StreamObserver;
  * {@code label} (BYTES {@code [batch]}) and {@code scores} (FP64 {@code [batch, classes]}) for a classifier,
  * {@code value} (FP64 {@code [batch]}) for a regression. The response's parameters carry {@code deployment},
  * {@code model}, {@code model_version} and {@code prediction_ids} (comma-separated, one per row). A request
- * sent with raw contents is answered with raw contents. Parameter {@code routing_key} (string) makes the
+ * sent with raw contents is answered with raw contents. Answered rows are handed off to the {@link LiveProfiles}. Parameter {@code routing_key} (string) makes the
  * canary split sticky.
  */
 public final class OipService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
@@ -62,14 +63,16 @@ public final class OipService extends GRPCInferenceServiceGrpc.GRPCInferenceServ
     private final ServingState state;
     private final ShadowMirror shadows;
     private final PredictionIds ids;
+    private final LiveProfiles profiles;
     private final BooleanSupplier ready;
     private final String serverVersion;
 
-    public OipService(ServingState state, ShadowMirror shadows, PredictionIds ids, BooleanSupplier ready,
-            String serverVersion) {
+    public OipService(ServingState state, ShadowMirror shadows, PredictionIds ids, LiveProfiles profiles,
+            BooleanSupplier ready, String serverVersion) {
         this.state = state;
         this.shadows = shadows;
         this.ids = ids;
+        this.profiles = profiles;
         this.ready = ready;
         this.serverVersion = serverVersion;
     }
@@ -182,12 +185,18 @@ public final class OipService extends GRPCInferenceServiceGrpc.GRPCInferenceServ
         StringBuilder predictionIds = new StringBuilder(batch * 20);
         Route route = deployment.route();
         ServedVersion shadow = route == null || route.shadow() == version ? null : route.shadow();
+        long firstId = ids.reserve(batch);
+        PredictionIds.Second second = ids.now();
+        long epochSecond = second.epochSecond();
+        ServableModel.Answer[] answers = new ServableModel.Answer[batch];
         for (int r = 0; r < batch; r++) {
             if (r > 0 && r % 64 == 0) {
                 checkDeadline();
+                second = ids.now();
             }
             ServableModel.Answer answer = model.score(rows[r]);
-            String id = ids.next();
+            String id = ids.id(version, second, answer, firstId + r);
+            answers[r] = answer;
             if (r > 0) {
                 predictionIds.append(',');
             }
@@ -201,9 +210,10 @@ public final class OipService extends GRPCInferenceServiceGrpc.GRPCInferenceServ
                 }
             }
             if (shadow != null) {
-                shadows.mirror(deployment, shadow, version, null, rows[r], answer, id);
+                shadows.mirror(deployment, shadow, version, null, rows[r], answer, id, second.epochSecond());
             }
         }
+        profiles.offer(version, epochSecond, rows, answers, batch);
         boolean raw = request.getRawInputContentsCount() > 0;
         ModelInferResponse.Builder response = ModelInferResponse.newBuilder()
                 .setModelName(deployment.name())

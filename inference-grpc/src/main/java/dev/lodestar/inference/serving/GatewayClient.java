@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The control plane as this server sees it (contract 2): the desired state, artifact bytes, and replica
- * reports, authenticated as the confidential client {@code lodestar-inference} (client credentials grant,
+ * The control plane as this server sees it (contracts 2 and 3): the desired state, artifact bytes, replica
+ * reports and live drift windows, authenticated as the confidential client {@code lodestar-inference} (client credentials grant,
  * role {@code inference-server}). The access token is reused until shortly before it expires, and fetched
  * again once when the gateway answers 401.
  */
@@ -88,6 +88,22 @@ public final class GatewayClient implements ArtifactFetcher {
                 .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
         if (response.statusCode() / 100 != 2) {
             throw new IOException("PUT " + path + " answered HTTP " + response.statusCode());
+        }
+    }
+
+    /**
+     * Ships live drift windows and outcomes: {@code body} is the JSON of contract 3's {@code POST /api/serving/windows}.
+     *
+     * @throws IOException when the gateway does not accept it (the message gives the status and the gateway's reason)
+     */
+    public void shipWindows(byte[] body) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = send(() -> HttpRequest.newBuilder(gateway.resolve("/api/serving/windows"))
+                .timeout(TIMEOUT).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        if (response.statusCode() / 100 != 2) {
+            String reason = new String(response.body(), StandardCharsets.UTF_8);
+            throw new IOException("POST /api/serving/windows answered HTTP " + response.statusCode()
+                    + (reason.isBlank() ? "" : ": " + reason.substring(0, Math.min(200, reason.length()))));
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import dev.lodestar.deploy.model.PredictionId;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.StreamObserver;
@@ -36,6 +37,8 @@ public final class ServedVersion {
     private final String versionTag;
     private final ServableModel servable;
     private final long loadMillis;
+    private final String idHead;
+    private final String[] encodedLabels;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean retired;
 
@@ -57,6 +60,9 @@ public final class ServedVersion {
         this.versionTag = Integer.toString(version);
         this.servable = servable;
         this.loadMillis = loadMillis;
+        this.idHead = PredictionId.head(deployment, version);
+        this.encodedLabels = servable.classes().stream().map(label -> new PredictionId.Label(label).encoded())
+                .toArray(String[]::new);
         this.registry = registry;
         this.tags = Tags.of("deployment", deployment, "version", versionTag);
         this.requests = keep(Counter.builder("lodestar.serving.requests")
@@ -83,6 +89,20 @@ public final class ServedVersion {
     private <M extends Meter> M keep(M meter) {
         meters.add(meter);
         return meter;
+    }
+
+    /** The start of this version's prediction ids, {@code <deployment>.<version>.} ({@link PredictionId#head}). */
+    String idHead() {
+        return idHead;
+    }
+
+    /** An answer of this version as a prediction id carries it ({@link PredictionId.Answer#encoded()}). */
+    String encoded(ServableModel.Answer answer) {
+        if (answer.label() == null) {
+            return new PredictionId.Value(answer.value()).encoded();
+        }
+        int index = servable.classIndex(answer.label());
+        return index >= 0 ? encodedLabels[index] : new PredictionId.Label(answer.label()).encoded();
     }
 
     /** Takes the version for one request; false if it is being retired (read the route again). */

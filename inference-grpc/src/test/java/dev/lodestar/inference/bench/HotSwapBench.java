@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,6 +25,9 @@ import java.util.concurrent.locks.LockSupport;
 import dev.lodestar.inference.EventLoops;
 import dev.lodestar.inference.ServingFixture;
 import dev.lodestar.inference.TestModels;
+import dev.lodestar.inference.drift.LiveProfiles;
+import dev.lodestar.inference.serving.ServableModel;
+import dev.lodestar.inference.serving.ServedVersion;
 import dev.lodestar.inference.serving.DesiredState;
 import dev.lodestar.inference.v1.FeatureValue;
 import dev.lodestar.inference.v1.InferenceGrpc;
@@ -218,6 +222,42 @@ public final class HotSwapBench {
             }
         }
         return latency(times);
+    }
+
+    /**
+     * The live profiles' cost: nanoseconds a predict thread spends handing one answered row off (mean over
+     * {@code chunks} x 10,000 single-row hand-offs, each chunk folded before the next so none is dropped), and the rows
+     * per second the fold thread profiles (20 number columns and a label).
+     */
+    public static Map<String, Number> driftHandOff(Served served, int chunks) {
+        LiveProfiles profiles = served.fixture().server.liveProfiles();
+        ServedVersion version = served.fixture().server.serving().deployment("bench").route().primary();
+        int chunk = 10_000;
+        Object[][] rows = new Object[64][];
+        ServableModel.Answer[] answers = new ServableModel.Answer[64];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = version.servable().row(request(i).getFeaturesMap());
+            answers[i] = version.servable().score(rows[i]);
+        }
+        long second = System.currentTimeMillis() / 1000;
+        long handOffNanos = 0;
+        long foldNanos = 0;
+        for (int c = -chunks / 4; c < chunks; c++) {
+            long started = System.nanoTime();
+            for (int i = 0; i < chunk; i++) {
+                profiles.offer(version, second, rows[i & 63], answers[i & 63]);
+            }
+            long handedOff = System.nanoTime();
+            profiles.awaitFolded(Duration.ofSeconds(30));
+            if (c >= 0) {
+                handOffNanos += handedOff - started;
+                foldNanos += System.nanoTime() - started;
+            }
+        }
+        Map<String, Number> figures = new LinkedHashMap<>();
+        figures.put("drift_handoff_ns", (double) handOffNanos / ((long) chunks * chunk));
+        figures.put("drift_fold_rows_per_s", (long) chunks * chunk * 1e9 / foldNanos);
+        return figures;
     }
 
     /** Unary Predict calls per second with {@code inFlight} asynchronous calls outstanding, over {@code seconds}. */
@@ -551,6 +591,7 @@ public final class HotSwapBench {
             figures.put("unary_rps_c64", unaryThroughput(served, 64, 3));
             figures.put("stream_rows_per_s", streamRowsPerSecond(served, 256, 3, StreamForm.POSITIONAL_COMPACT));
             figures.put("stream_named_rows_per_s", streamRowsPerSecond(served, 256, 3, StreamForm.NAMED));
+            figures.putAll(driftHandOff(served, 40));
             // The streams leave much garbage behind; the swap phases should not pay for collecting it.
             System.gc();
             Map<String, Number> swap = hotSwap(served, 2000, 20, 100);
@@ -575,11 +616,12 @@ public final class HotSwapBench {
                     figures.put("stream_rows_per_s", streamRowsPerSecond(served, 256, 10, StreamForm.POSITIONAL_COMPACT));
                     figures.put("stream_named_rows_per_s", streamRowsPerSecond(served, 256, 10, StreamForm.NAMED));
                 }
+                case "drift" -> figures.putAll(driftHandOff(served, 40));
                 case "unary" -> {
                     figures.put("unary_rps_c16", unaryThroughput(served, 16, 10));
                     figures.put("unary_rps_c64", unaryThroughput(served, 64, 10));
                 }
-                default -> throw new IllegalArgumentException("usage: HotSwapBench swap [rate] | stream | unary"
+                default -> throw new IllegalArgumentException("usage: HotSwapBench swap [rate] | stream | unary | drift"
                         + " (the full table is ./lodestar bench inference)");
             }
         }

@@ -35,6 +35,10 @@ public final class InferenceBench {
                 String.format("echo %.0f/s (target >= 20,000)", f.get("echo_rps_c64").doubleValue()));
         row("PredictStream, positional rows", f, "stream_rows_per_s", "rows/s", "target >= 200,000");
         row("PredictStream, named rows", f, "stream_named_rows_per_s", "rows/s", "");
+        row("profile hand-off per row (predict thread)", f, "drift_handoff_ns", "ns",
+                String.format("%.3f%% of Predict p50", f.get("drift_handoff_ns").doubleValue() / 10
+                        / f.get("predict_p50_us").doubleValue()));
+        row("profile folding (background thread)", f, "drift_fold_rows_per_s", "rows/s", "20 numbers and a label per row");
         row("hot swaps under constant load", f, "hot_swaps", "", String.format("%s failed (target 0)", f.get("hot_swap_failed")));
         row("p99 while swapping / steady p99", f, "hot_swap_p99_ratio", "x", String.format("%.0f us / %.0f us (target <= 2x)",
                 f.get("swap_p99_us").doubleValue(), f.get("steady_p99_us").doubleValue()));
