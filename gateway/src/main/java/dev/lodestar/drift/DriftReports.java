@@ -94,7 +94,8 @@ public class DriftReports {
         FeatureDrift predictionDrift = null;
         if (reference != null && rows > 0) {
             DriftComparison comparison = DriftCalculator.compare(reference.features(), liveFeatures, modelSettings);
-            features = comparison.features().stream().map(f -> view(f, liveFeatures)).toList();
+            Profile live = liveFeatures;
+            features = comparison.features().stream().map(f -> view(f, live)).toList();
             datasetDrift = comparison.datasetDrift();
             driftShare = finite(comparison.driftShare());
             if (livePredictions != null && livePredictions.rows() > 0) {
