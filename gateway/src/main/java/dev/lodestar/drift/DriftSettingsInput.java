@@ -26,12 +26,12 @@ public record DriftSettingsInput(Integer smallSampleRows, Double pValue, Double 
      * One feature's test.
      *
      * @param feature   the input column
-     * @param test      KS, CHI_SQUARED, Z_TEST, WASSERSTEIN, JENSEN_SHANNON or PSI
+     * @param test      KS, CHI_SQUARED, Z_TEST, WASSERSTEIN, JENSEN_SHANNON or PSI; absent: the default choice
      * @param threshold the test's threshold (a p-value for KS, CHI_SQUARED and Z_TEST, a distance otherwise);
      *                  absent: the model's threshold for that test
      */
     @Input("FeatureTestInput")
     @Description("The test (and threshold) one feature gets.")
-    public record FeatureTestInput(@NonNull String feature, @NonNull String test, Double threshold) {
+    public record FeatureTestInput(@NonNull String feature, String test, Double threshold) {
     }
 }

@@ -2,18 +2,15 @@ package dev.lodestar.drift;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lodestar.audit.AuditAction;
@@ -104,84 +101,45 @@ public class DriftSettingsService {
 
     /** Checks an input and builds the settings it describes. */
     DriftSettings settings(DriftSettingsInput input) {
-        JsonNode defaults = json.valueToTree(DriftSettings.DEFAULTS);
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("smallSampleRows", input.smallSampleRows() == null ? defaults.get("smallSampleRows").asInt() : input.smallSampleRows());
-        fields.put("pValue", probability("pValue", input.pValue(), defaults));
-        fields.put("wassersteinThreshold", positive("wassersteinThreshold", input.wassersteinThreshold(), defaults));
-        fields.put("jensenShannonThreshold", positive("jensenShannonThreshold", input.jensenShannonThreshold(), defaults));
-        fields.put("psiThreshold", positive("psiThreshold", input.psiThreshold(), defaults));
-        fields.put("driftShare", probability("driftShare", input.driftShare(), defaults));
-        if ((int) fields.get("smallSampleRows") < 0) {
-            throw ApiException.invalid("smallSampleRows must not be negative");
-        }
-        Map<String, Object> features = new LinkedHashMap<>();
-        Set<String> seen = new HashSet<>();
+        Map<String, DriftSettings.FeatureOverride> overrides = new LinkedHashMap<>();
         for (DriftSettingsInput.FeatureTestInput feature : input.features() == null ? List.<DriftSettingsInput.FeatureTestInput>of()
                 : input.features()) {
             if (feature.feature() == null || feature.feature().isBlank()) {
                 throw ApiException.invalid("every feature setting needs a feature name");
             }
-            if (!seen.add(feature.feature())) {
+            if (overrides.containsKey(feature.feature())) {
                 throw ApiException.invalid("feature '" + feature.feature() + "' is named twice");
             }
-            DriftTest test;
+            DriftTest test = null;
             try {
-                test = DriftTest.valueOf(feature.test());
-            } catch (IllegalArgumentException | NullPointerException e) {
+                if (feature.test() != null) {
+                    test = DriftTest.valueOf(feature.test());
+                }
+            } catch (IllegalArgumentException e) {
                 throw ApiException.invalid("feature '" + feature.feature() + "': unknown test '" + feature.test() + "'; one of "
                         + List.of(DriftTest.values()));
             }
-            Double threshold = feature.threshold();
-            if (threshold != null && (!(threshold > 0) || !Double.isFinite(threshold)
-                    || (isHypothesis(test) && threshold >= 1))) {
-                throw ApiException.invalid("feature '" + feature.feature() + "': threshold " + threshold + " is out of range for "
-                        + test + (isHypothesis(test) ? " (a p-value between 0 and 1)" : " (a positive distance)"));
-            }
-            Map<String, Object> override = new LinkedHashMap<>();
-            override.put("test", test.name());
-            override.put("threshold", threshold);
-            features.put(feature.feature(), override);
+            overrides.put(feature.feature(), new DriftSettings.FeatureOverride(test, feature.threshold()));
         }
-        fields.put("features", features);
-        return json.convertValue(fields, DriftSettings.class);
+        try {
+            return new DriftSettings(overrides, input.smallSampleRows() == null ? null : input.smallSampleRows().longValue(),
+                    input.pValue(), input.wassersteinThreshold(), input.jensenShannonThreshold(), input.psiThreshold(),
+                    input.driftShare());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
     }
 
     private ModelDriftSettings view(RegisteredModelEntity model, DriftSettings settings) {
-        JsonNode tree = json.valueToTree(settings);
         List<ModelDriftSettings.FeatureTest> features = new ArrayList<>();
-        tree.path("features").fields().forEachRemaining(e -> features.add(new ModelDriftSettings.FeatureTest(e.getKey(),
-                e.getValue().path("test").asText(), e.getValue().path("threshold").isNumber() ? e.getValue().path("threshold").asDouble() : null)));
+        new java.util.TreeMap<>(settings.overrides()).forEach((feature, override) -> features.add(new ModelDriftSettings.FeatureTest(
+                feature, override.test() == null ? null : override.test().name(), override.threshold())));
         @SuppressWarnings("unchecked")
         List<Object[]> stored = entityManager.createNativeQuery("select updated_by, updated_at from drift_settings where model_id = :m")
                 .setParameter("m", model.id).getResultList();
-        return new ModelDriftSettings(model.name, !stored.isEmpty(), tree.path("smallSampleRows").asInt(), tree.path("pValue").asDouble(),
-                tree.path("wassersteinThreshold").asDouble(), tree.path("jensenShannonThreshold").asDouble(),
-                tree.path("psiThreshold").asDouble(), tree.path("driftShare").asDouble(), features,
-                stored.isEmpty() ? null : (String) stored.get(0)[0], stored.isEmpty() ? null : DriftStore.instant(stored.get(0)[1]));
-    }
-
-    private static boolean isHypothesis(DriftTest test) {
-        return test == DriftTest.KS || test == DriftTest.CHI_SQUARED || test == DriftTest.Z_TEST;
-    }
-
-    private static double probability(String name, Double value, JsonNode defaults) {
-        if (value == null) {
-            return defaults.get(name).asDouble();
-        }
-        if (!(value > 0 && value <= 1)) {
-            throw ApiException.invalid(name + " must be above 0 and at most 1, got " + value);
-        }
-        return value;
-    }
-
-    private static double positive(String name, Double value, JsonNode defaults) {
-        if (value == null) {
-            return defaults.get(name).asDouble();
-        }
-        if (!(value > 0) || !Double.isFinite(value)) {
-            throw ApiException.invalid(name + " must be a positive number, got " + value);
-        }
-        return value;
+        return new ModelDriftSettings(model.name, !stored.isEmpty(), Performance.clamp(settings.smallSampleRows()), settings.pValue(),
+                settings.wassersteinThreshold(), settings.jensenShannonThreshold(), settings.psiThreshold(), settings.driftShare(),
+                features, stored.isEmpty() ? null : (String) stored.get(0)[0],
+                stored.isEmpty() ? null : DriftStore.instant(stored.get(0)[1]));
     }
 }

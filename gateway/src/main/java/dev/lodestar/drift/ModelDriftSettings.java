@@ -31,9 +31,9 @@ public record ModelDriftSettings(
         String updatedBy,
         Instant updatedAt) {
 
-    /** One feature's test and threshold (null: the model's threshold for that test). */
+    /** One feature's test (null: the default choice) and threshold (null: the model's threshold for that test). */
     @Type("FeatureTest")
     @Description("The test one feature gets.")
-    public record FeatureTest(@NonNull String feature, @NonNull String test, Double threshold) {
+    public record FeatureTest(@NonNull String feature, String test, Double threshold) {
     }
 }
