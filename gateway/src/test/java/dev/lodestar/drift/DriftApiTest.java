@@ -107,7 +107,8 @@ class DriftApiTest {
                 }""";
         Map<String, Object> settings = Map.of("driftShare", 0.9, "features", List.of(Map.of("feature", "tenure_months", "test", "PSI",
                 "threshold", 50.0)));
-        assertThat(GraphQL.as("carol").call(set, "m", served.model(), "s", settings).codes()).containsExactly("FORBIDDEN");
+        var forbidden = GraphQL.as("carol").call(set, "m", served.model(), "s", settings);
+        assertThat(forbidden.codes()).as(forbidden.body()).containsExactly("FORBIDDEN");
         JsonPath changed = GraphQL.as("alice").data(set, "m", served.model(), "s", settings);
         assertThat(changed.getBoolean("setDriftSettings.custom")).isTrue();
         assertThat(changed.getDouble("setDriftSettings.driftShare")).isEqualTo(0.9);
@@ -159,7 +160,7 @@ class DriftApiTest {
         String node = "window:" + served.deployment() + ":" + served.version() + ":" + start.getEpochSecond();
         assertThat(DriftFixtures.query("select from_node, kind from lineage_edge where to_node = ? order by kind", node))
                 .extracting(r -> r[0] + " " + r[1])
-                .containsExactly("deployment:" + served.deployment() + " SERVED",
+                .containsExactlyInAnyOrder("deployment:" + served.deployment() + " SERVED",
                         "model:" + served.model() + ":" + served.version() + " SCORED");
     }
 
@@ -277,8 +278,8 @@ class DriftApiTest {
         assertThat(report.getString("driftReport.performance.task")).isEqualTo("CLASSIFICATION");
         assertThat(report.getInt("driftReport.performance.outcomes")).isEqualTo(10);
         // accuracy 7/10; F1(churn) = 2*4/(2*4+2+1) = 8/11, F1(stay) = 2*3/(2*3+1+2) = 6/9
-        assertThat(metric(report, "accuracy")).isCloseTo(0.7, within(1e-9));
-        assertThat(metric(report, "macro_f1")).isCloseTo((8 / 11.0 + 6 / 9.0) / 2, within(1e-9));
+        assertThat(metric(report, "accuracy")).isCloseTo(0.7, within(1e-6));
+        assertThat(metric(report, "macro_f1")).isCloseTo((8 / 11.0 + 6 / 9.0) / 2, within(1e-6));
         assertThat(report.getString("driftReport.performance.metrics.find { it.name == 'accuracy' }.training")).isNull();
         JsonPath timeline = GraphQL.as("carol").data(TIMELINE, "d", served.deployment(), "from", start.toString(),
                 "to", start.plusSeconds(300).toString());
@@ -315,8 +316,8 @@ class DriftApiTest {
         assertThat(report.getString("driftReport.reference")).isNull();
         assertThat(report.getString("driftReport.performance.task")).isEqualTo("REGRESSION");
         // errors 2, -2, 3: RMSE sqrt(17/3), MAE 7/3
-        assertThat(metric(report, "rmse")).isCloseTo(Math.sqrt(17 / 3.0), within(1e-9));
-        assertThat(metric(report, "mae")).isCloseTo(7 / 3.0, within(1e-9));
+        assertThat(metric(report, "rmse")).isCloseTo(Math.sqrt(17 / 3.0), within(1e-6));
+        assertThat(metric(report, "mae")).isCloseTo(7 / 3.0, within(1e-6));
 
         var notANumber = GraphQL.as("alice").call("mutation($o: [OutcomeInput!]!) { logFeedback(outcomes: $o) { accepted } }", "o",
                 List.of(Map.of("predictionId", outcomes.get(0).get("predictionId"), "actual", "twelve")));
