@@ -80,7 +80,7 @@ public class DriftGraphQL {
         return feedback.log(outcomes);
     }
 
-    @Mutation
+    @Mutation("setDriftSettings")
     @RolesAllowed({ DATA_SCIENTIST, ADMIN })
     @Description("Replaces a model's drift settings; fields left out take their defaults.")
     public @NonNull ModelDriftSettings setDriftSettings(@Name("model") @NonNull String model,

@@ -80,7 +80,10 @@ class DriftReportLatencyTest {
             window.put("predictions", Base64.getEncoder().encodeToString(predictions.toBytes()));
             windows.add(window);
         }
-        post(send(unique("replica"), "inc", windows, null)).then().statusCode(204);
+        String replica = unique("replica");
+        for (Map<String, Object> window : windows) {
+            post(send(replica, "inc", List.of(window), null)).then().statusCode(204);
+        }
 
         String from = windowStart(12).toString();
         String to = windowStart(0).toString();
