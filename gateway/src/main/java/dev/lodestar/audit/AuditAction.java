@@ -53,7 +53,13 @@ public enum AuditAction {
     JOB_CANCEL_REQUESTED(ResourceType.JOB),
     JOB_CANCELLED(ResourceType.JOB),
     JOB_SUCCEEDED(ResourceType.JOB),
-    JOB_FAILED(ResourceType.JOB);
+    JOB_FAILED(ResourceType.JOB),
+    /** Actual outcomes of a deployment's predictions were reported (one event per call, with the count). */
+    FEEDBACK_LOGGED(ResourceType.DEPLOYMENT),
+    /** A model's drift tests or thresholds changed. */
+    DRIFT_SETTINGS_CHANGED(ResourceType.MODEL),
+    /** A model version's reference profile was recorded (by its training job, or from a dataset). */
+    REFERENCE_PROFILE_RECORDED(ResourceType.MODEL_VERSION);
 
     private final ResourceType resourceType;
 
