@@ -66,7 +66,13 @@ public enum AuditAction {
     RETRAINING_STARTED(ResourceType.RETRAINING),
     /** A retraining's new version is READY and its promotion request is open. */
     RETRAINING_REQUESTED(ResourceType.RETRAINING),
-    RETRAINING_FAILED(ResourceType.RETRAINING);
+    RETRAINING_FAILED(ResourceType.RETRAINING),
+    /** Actual outcomes of a deployment's predictions were reported (one event per call, with the count). */
+    FEEDBACK_LOGGED(ResourceType.DEPLOYMENT),
+    /** A model's drift tests or thresholds changed. */
+    DRIFT_SETTINGS_CHANGED(ResourceType.MODEL),
+    /** A model version's reference profile was recorded (by its training job, or from a dataset). */
+    REFERENCE_PROFILE_RECORDED(ResourceType.MODEL_VERSION);
 
     private final ResourceType resourceType;
 

@@ -36,6 +36,8 @@ import dev.lodestar.audit.AuditLog;
 import dev.lodestar.datasets.DatasetTable;
 import dev.lodestar.datasets.DatasetTables;
 import dev.lodestar.datasets.model.DatasetVersionEntity;
+import dev.lodestar.drift.ReferenceProfiles;
+import dev.lodestar.drift.sketch.Profile;
 import dev.lodestar.experiments.MetricInput;
 import dev.lodestar.experiments.ParamInput;
 import dev.lodestar.experiments.RunBatchWriter;
@@ -63,7 +65,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * evaluating, storing the artifact, registering. Each stage is recorded (stage, progress, a log line) in its own
  * short transaction, checking on the way that this worker still holds the lease and that nobody asked to cancel.
  * Everything the job produces is written at the end in one transaction: the run's params, metrics and status,
- * the artifact, the model (created if missing) and its version, the lineage edges and the job's outcome; a crash
+ * the artifact, the model (created if missing) and its version, the version's reference profile for drift
+ * monitoring (the dataset's input columns, the predictions on the holdout), the lineage edges and the job's
+ * outcome; a crash
  * before it leaves no half-registered model, only a job whose lease runs out and is retried.
  *
  * <p>Cancellation is honoured between stages. Tribuo's trainers cannot be interrupted inside a fit (nor between
@@ -87,13 +91,14 @@ public class JobExecution {
     private final ArtifactsConfig artifactsConfig;
     private final ModelRegistry registry;
     private final LineageEdges lineage;
+    private final ReferenceProfiles references;
     private final AuditLog audit;
     private final CurrentActor actor;
     private final ObjectMapper json;
 
     JobExecution(EntityManager entityManager, TrainingJobs jobs, DatasetTables tables, RunService runs, RunBatchWriter runWriter,
             ArtifactStore store, ArtifactService artifacts, ArtifactsConfig artifactsConfig, ModelRegistry registry,
-            LineageEdges lineage, AuditLog audit, CurrentActor actor, ObjectMapper json) {
+            LineageEdges lineage, ReferenceProfiles references, AuditLog audit, CurrentActor actor, ObjectMapper json) {
         this.entityManager = entityManager;
         this.jobs = jobs;
         this.tables = tables;
@@ -104,6 +109,7 @@ public class JobExecution {
         this.artifactsConfig = artifactsConfig;
         this.registry = registry;
         this.lineage = lineage;
+        this.references = references;
         this.audit = audit;
         this.actor = actor;
         this.json = json;
@@ -125,7 +131,7 @@ public class JobExecution {
 
     /** What training produced. */
     private record Outcome(Model<?> model, InputSchema schema, Map<String, Double> metrics, int trainingRows, int holdoutRows,
-            int features, long trainMillis) {
+            int features, long trainMillis, Profile predictions) {
     }
 
     /** Runs attempt {@code attempt} of job {@code jobId}, held by {@code owner}. */
@@ -157,6 +163,9 @@ public class JobExecution {
                     : fit(current, spec, FeatureEncoder.forRegression(encoderInput, spec.target(), spec.refuseMissing(),
                             spec.holdoutFraction(), spec.seed(), description),
                             TrainerCatalog.regressor(spec.trainer(), spec.params()), Evaluation::regression);
+            Profile features = ReferenceProfiles.features(outcome.schema(), table);
+            current.log("reference profile: " + features.rows() + " rows of " + features.columns().size() + " input columns, "
+                    + outcome.predictions().rows() + " holdout predictions");
             current.checkpoint();
 
             current.stage("storing artifact", 0.85);
@@ -166,7 +175,7 @@ public class JobExecution {
             current.checkpoint();
 
             current.stage("registering", 0.95);
-            QuarkusTransaction.requiringNew().run(() -> finish(current, spec, dataset, outcome, blob));
+            QuarkusTransaction.requiringNew().run(() -> finish(current, spec, dataset, outcome, blob, features));
         } catch (Cancelled e) {
             end(current, JobStatus.CANCELLED, null);
         } catch (LeaseLost e) {
@@ -215,8 +224,9 @@ public class JobExecution {
         current.stage("evaluating", 0.75);
         Map<String, Double> metrics = evaluate.apply(model, data.holdout());
         current.log("holdout metrics: " + shown(metrics));
+        Profile predictions = ReferenceProfiles.predictions(model.predict(data.holdout()), spec.task() == Task.CLASSIFICATION);
         return new Outcome(model, data.schema(), metrics, data.training().size(), data.holdout().size(),
-                data.training().getFeatureMap().size(), millis);
+                data.training().getFeatureMap().size(), millis, predictions);
     }
 
     private static void describeEncoding(Attempt current, FeatureEncoder.Encoded<?> data) {
@@ -252,7 +262,8 @@ public class JobExecution {
     }
 
     /** The end of a successful attempt, in one transaction. */
-    private void finish(Attempt current, TrainingSpec spec, DatasetVersionEntity dataset, Outcome outcome, ArtifactStore.Blob blob) {
+    private void finish(Attempt current, TrainingSpec spec, DatasetVersionEntity dataset, Outcome outcome, ArtifactStore.Blob blob,
+            Profile features) {
         TrainingJobEntity job = entityManager.find(TrainingJobEntity.class, current.jobId, LockModeType.PESSIMISTIC_WRITE);
         if (job.status != JobStatus.RUNNING || !current.owner.equals(job.leaseOwner)) {
             throw new LeaseLost();
@@ -295,6 +306,9 @@ public class JobExecution {
         String gateFailure = unmet.isEmpty() ? null : "evaluation gate: " + String.join("; ", unmet);
         if (gateFailure != null) {
             refuse(model, version, outcome.model(), gateFailure);
+        } else {
+            references.store(model, version.version, dataset.id, features, outcome.predictions(), ReferenceProfiles.Source.TRAINING,
+                    job.createdBy);
         }
         lineage.record(LineageEdges.dataset(dataset.id), LineageEdges.run(current.runId), LineageEdges.TRAINED_ON);
         lineage.record(LineageEdges.run(current.runId), LineageEdges.modelVersion(model.name, version.version), LineageEdges.PRODUCED);

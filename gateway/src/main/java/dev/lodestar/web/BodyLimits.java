@@ -9,6 +9,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.lodestar.artifacts.ArtifactsConfig;
 import dev.lodestar.datasets.DatasetsConfig;
+import dev.lodestar.drift.DriftConfig;
 import dev.lodestar.graphql.ErrorCode;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
@@ -22,21 +23,24 @@ import io.vertx.ext.web.RoutingContext;
  * {@code lodestar.http.max-request-body} (GraphQL enforces the same limit on its own, chunked bodies included).
  * The streaming endpoints ({@code /api/artifacts}, {@code /api/datasets}) have limits of their own: a declared
  * length over them is refused before a byte of the body is read, so a client announcing 2 GB learns at once; a
- * chunked body is counted by the store as it streams.
+ * chunked body is counted by the store as it streams. The inference servers' drift windows
+ * ({@code /api/serving/windows}) are not streamed but may be larger than other bodies: they have a limit of their
+ * own and, like every non-streaming body, must declare their length.
  */
 @ApplicationScoped
 public class BodyLimits {
 
     void install(@Observes Router router,
             @ConfigProperty(name = "lodestar.http.max-request-body", defaultValue = "16M") MemorySize limit,
-            ArtifactsConfig artifacts, DatasetsConfig datasets) {
+            ArtifactsConfig artifacts, DatasetsConfig datasets, DriftConfig drift) {
         Map<String, Long> streaming = Map.of("/api/artifacts", artifacts.maxSize().asLongValue(),
                 "/api/datasets", datasets.maxSize().asLongValue());
+        Map<String, Long> own = Map.of("/api/serving/windows", drift.maxWindowsBody().asLongValue());
         long max = limit.asLongValue();
-        router.route().order(-300).handler(context -> check(context, max, streaming));
+        router.route().order(-300).handler(context -> check(context, max, streaming, own));
     }
 
-    private static void check(RoutingContext context, long max, Map<String, Long> streaming) {
+    private static void check(RoutingContext context, long max, Map<String, Long> streaming, Map<String, Long> own) {
         String path = context.normalizedPath();
         if (context.request().method().name().equals("GET") || path.equals("/graphql")) {
             context.next();
@@ -51,7 +55,7 @@ public class BodyLimits {
             }
         } else {
             try {
-                long limit = streamed == null ? max : streamed;
+                long limit = streamed != null ? streamed : own.getOrDefault(path, max);
                 if (Long.parseLong(length.trim()) > limit) {
                     context.response().putHeader(HttpHeaders.CONNECTION, "close");
                     refuse(context, 413, "the request body is larger than the limit of " + limit + " bytes");
