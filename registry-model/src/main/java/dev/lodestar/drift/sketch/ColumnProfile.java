@@ -3,6 +3,7 @@ package dev.lodestar.drift.sketch;
 import java.util.Arrays;
 import java.util.Map;
 
+import org.apache.datasketches.quantilescommon.DoublesSortedView;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
@@ -25,6 +26,8 @@ public final class ColumnProfile {
     private final double[] sortedExact;
     private final Map<Double, Long> domain;
     private final Map<String, Long> frequencies;
+    /** Built on first use; racing threads build equal copies, and the object is immutable, so no lock is needed. */
+    private volatile EmpiricalCdf distribution;
 
     private ColumnProfile(ProfileColumn column, NumberState number, TextState text) {
         this.column = column;
@@ -160,6 +163,27 @@ public final class ColumnProfile {
             }
         }
         return low;
+    }
+
+    /**
+     * The distribution as a step function (NUMBER): exact while the values are kept, else from the sketch. Empty when
+     * there are no values.
+     */
+    public EmpiricalCdf distribution() {
+        NumberState state = numbers();
+        EmpiricalCdf cdf = distribution;
+        if (cdf == null) {
+            if (sortedExact != null || state.count == 0) {
+                cdf = EmpiricalCdf.ofSorted(sortedExact == null ? new double[0] : sortedExact);
+            } else {
+                synchronized (state.kll) {
+                    DoublesSortedView view = state.kll.getSortedView();
+                    cdf = EmpiricalCdf.ofWeighted(view.getQuantiles(), view.getCumulativeWeights(), view.getN());
+                }
+            }
+            distribution = cdf;
+        }
+        return cdf;
     }
 
     /** All values, sorted, while there are at most 1,000 (NUMBER); else null. A fresh copy on each call. */

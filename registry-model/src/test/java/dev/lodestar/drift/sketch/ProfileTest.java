@@ -261,6 +261,29 @@ class ProfileTest {
     }
 
     @Test
+    void distributionsAreStepFunctions() {
+        EmpiricalCdf exact = ofRows(new double[] {2, 1, 2, 3}, new String[] {"a", "a", "a", "a"}).column("age")
+                .distribution();
+
+        assertThat(exact.size()).isEqualTo(3);
+        assertThat(exact.value(1)).isEqualTo(2.0);
+        assertThat(exact.cumulative(1)).isEqualTo(0.75);
+        assertThat(exact.atOrBelow(2.0)).isEqualTo(0.75);
+        assertThat(exact.below(2.0)).isEqualTo(0.25);
+        assertThat(exact.atOrBelow(0.0)).isEqualTo(0.0);
+
+        SplittableRandom random = new SplittableRandom(9);
+        double[] ages = random.doubles(100_000).toArray();
+        String[] plans = new String[ages.length];
+        Arrays.fill(plans, "p");
+        EmpiricalCdf sketched = ofRows(ages, plans).column("age").distribution();
+        assertThat(sketched.count()).isEqualTo(100_000);
+        assertThat(sketched.size()).isLessThan(2000);
+        assertThat(sketched.cumulative(sketched.size() - 1)).isEqualTo(1.0);
+        assertThat(sketched.atOrBelow(0.5)).isCloseTo(0.5, within(0.02));
+    }
+
+    @Test
     void anEmptyProfileAnswersNaN() {
         ColumnProfile age = Profile.empty(COLUMNS).column("age");
 
