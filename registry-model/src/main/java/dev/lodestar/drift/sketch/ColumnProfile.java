@@ -209,6 +209,19 @@ public final class ColumnProfile {
     }
 
     /**
+     * The count of one value (TEXT): exact while the column's values are counted exactly (0 for a value not seen),
+     * else the frequent-items sketch's estimate (within about 0.17% of the count; 0 for values it does not track).
+     */
+    public long frequency(String value) {
+        return texts().frequency(value);
+    }
+
+    /** Whether {@link #frequencies()} holds every value with its exact count (TEXT). */
+    public boolean exactFrequencies() {
+        return texts().exact != null;
+    }
+
+    /**
      * The number of distinct values. TEXT: exact up to 1,024, an HLL estimate (about 1.6% error) beyond. NUMBER: exact
      * while the values or their counts are kept (at most 1,000 values or 64 distinct values), else -1 (unknown, more
      * than 64).

@@ -85,7 +85,7 @@ final class TextState {
         if (exact != null) {
             exact.forEach((value, counter) -> entries.add(Map.entry(value, counter[0])));
         } else {
-            for (ItemsSketch.Row<String> row : items.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
+            for (ItemsSketch.Row<String> row : items.getFrequentItems(ErrorType.NO_FALSE_POSITIVES)) {
                 entries.add(Map.entry(row.getItem(), row.getEstimate()));
             }
         }
@@ -95,6 +95,15 @@ final class TextState {
             counts.put(entry.getKey(), entry.getValue());
         }
         return Collections.unmodifiableMap(counts);
+    }
+
+    /** The count of one value: exact, or the sketch's estimate (0 for a value never seen while counting exactly). */
+    long frequency(String value) {
+        if (exact != null) {
+            long[] counter = exact.get(value);
+            return counter == null ? 0 : counter[0];
+        }
+        return items.getEstimate(value);
     }
 
     TextState copy() {

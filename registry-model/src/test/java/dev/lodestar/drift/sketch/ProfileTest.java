@@ -54,6 +54,9 @@ class ProfileTest {
         assertThat(plan.missing()).isEqualTo(1);
         assertThat(plan.frequencies()).containsExactly(Map.entry("a", 5L), Map.entry("b", 2L), Map.entry("c", 1L));
         assertThat(plan.distinct()).isEqualTo(3);
+        assertThat(plan.exactFrequencies()).isTrue();
+        assertThat(plan.frequency("b")).isEqualTo(2);
+        assertThat(plan.frequency("z")).isZero();
         assertThat(profile.column("nope")).isNull();
     }
 
@@ -81,6 +84,9 @@ class ProfileTest {
         assertThat(plan.distinct()).isCloseTo(5001, within(150L));
         assertThat(plan.frequencies().get("heavy")).isCloseTo(n / 2, within((long) (n * 0.002)));
         assertThat(plan.frequencies().keySet().iterator().next()).isEqualTo("heavy");
+        assertThat(plan.exactFrequencies()).isFalse();
+        assertThat(plan.frequency("heavy")).isEqualTo(plan.frequencies().get("heavy"));
+        assertThat(plan.frequency("never seen")).isLessThan((long) (n * 0.002));
     }
 
     @Test
