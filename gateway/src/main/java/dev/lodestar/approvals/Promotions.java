@@ -83,6 +83,14 @@ public class Promotions {
 
     /** Opens a request to point protected alias {@code alias} of model {@code name} at {@code version}. */
     public PromotionRequestEntity request(String name, int version, String alias, String reason) {
+        return request(name, version, alias, reason, null);
+    }
+
+    /**
+     * Opens a request like {@link #request(String, int, String, String)}, with a drift report (JSON) in its
+     * evidence: what retraining opens, as the system, for approvers to decide on.
+     */
+    public PromotionRequestEntity request(String name, int version, String alias, String reason, String drift) {
         Actor actor = currentActor.get();
         RegisteredModelEntity model = registry.lockedForChange(name);
         String checkedReason = required("reason", reason);
@@ -113,7 +121,7 @@ public class Promotions {
         request.requestedBy = actor.name();
         request.requestedBySubject = actor.subject();
         request.requiredApprovals = model.requiredApprovals;
-        request.evidence = write(evidence(model, target));
+        request.evidence = write(evidence(model, target, drift));
         request.createdAt = now;
         request.expiresAt = now.plus(config.expireAfter());
         entityManager.persist(request);
@@ -271,11 +279,11 @@ public class Promotions {
         }
     }
 
-    private PromotionEvidence evidence(RegisteredModelEntity model, ModelVersionEntity version) {
+    private PromotionEvidence evidence(RegisteredModelEntity model, ModelVersionEntity version, String drift) {
         ModelVersion described = registry.toApi(List.of(version)).get(0);
         List<Metric> metrics = version.runId == null ? List.of() : runs.latestMetricsOf(List.of(version.runId)).getOrDefault(version.runId, List.of());
         ModelCard card = descriptions.cardOf(version);
-        return new PromotionEvidence(metrics, card, described.artifactSha256(), version.format, described.runId(), null);
+        return new PromotionEvidence(metrics, card, described.artifactSha256(), version.format, described.runId(), drift);
     }
 
     private Optional<PromotionRequestEntity> openRequest(long modelId, String alias) {

@@ -54,6 +54,19 @@ public enum AuditAction {
     JOB_CANCELLED(ResourceType.JOB),
     JOB_SUCCEEDED(ResourceType.JOB),
     JOB_FAILED(ResourceType.JOB),
+    MONITOR_CREATED(ResourceType.MONITOR),
+    MONITOR_DELETED(ResourceType.MONITOR),
+    /** A monitor's rule broke on a window; recorded as the system. */
+    ALERT_RAISED(ResourceType.ALERT),
+    WEBHOOK_CREATED(ResourceType.WEBHOOK),
+    WEBHOOK_DELETED(ResourceType.WEBHOOK),
+    RETRAINING_POLICY_SET(ResourceType.MODEL),
+    RETRAINING_POLICY_DELETED(ResourceType.MODEL),
+    /** A retraining started its training job (or was skipped or refused; the after snapshot says which). */
+    RETRAINING_STARTED(ResourceType.RETRAINING),
+    /** A retraining's new version is READY and its promotion request is open. */
+    RETRAINING_REQUESTED(ResourceType.RETRAINING),
+    RETRAINING_FAILED(ResourceType.RETRAINING),
     /** Actual outcomes of a deployment's predictions were reported (one event per call, with the count). */
     FEEDBACK_LOGGED(ResourceType.DEPLOYMENT),
     /** A model's drift tests or thresholds changed. */

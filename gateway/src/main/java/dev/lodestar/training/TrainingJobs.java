@@ -132,6 +132,35 @@ public class TrainingJobs {
     }
 
     /**
+     * Queues a job with the spec of job {@code jobId} (its experiment, target, task, trainer and params, split,
+     * registered model and gates) on dataset version {@code datasetId}, checked as {@link #submit} checks a
+     * request: what retraining runs. {@code NOT_FOUND} for an unknown job.
+     */
+    public TrainingJobEntity resubmit(UUID jobId, UUID datasetId) {
+        TrainingJobEntity source = entityManager.find(TrainingJobEntity.class, jobId);
+        if (source == null) {
+            throw ApiException.notFound("no training job with id " + jobId);
+        }
+        TrainingSpec spec = specOf(source);
+        List<ParamInput> params = new ArrayList<>();
+        spec.params().forEach((key, value) -> {
+            if (value != null) {
+                params.add(new ParamInput(key, value));
+            }
+        });
+        List<ParamInput> gates = new ArrayList<>();
+        spec.minMetrics().forEach((key, value) -> gates.add(new ParamInput(key, Double.toString(value))));
+        return submit(new TrainModelInput(Long.toString(spec.experimentId()), datasetId.toString(), spec.target(), spec.task(),
+                spec.trainer(), params, spec.holdoutFraction(), Math.toIntExact(spec.seed()), spec.registerAs(), gates));
+    }
+
+    /** The dataset version a job trains on. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public UUID datasetOf(TrainingJobEntity job) {
+        return specOf(job).datasetId();
+    }
+
+    /**
      * Cancels a job. A queued job is {@code CANCELLED} at once; a running one is marked, and its worker stops at
      * its next checkpoint (between stages: Tribuo cannot interrupt a fit), registering nothing. A finished job
      * is {@code CONFLICT}.

@@ -1,0 +1,174 @@
+package dev.lodestar.monitoring;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.persistence.EntityManager;
+
+import org.jboss.logging.Logger;
+
+import dev.lodestar.deploy.Deployments;
+import dev.lodestar.deploy.model.DeploymentEntity;
+import dev.lodestar.drift.DriftReport;
+import dev.lodestar.drift.DriftReports;
+import dev.lodestar.drift.FeatureDrift;
+import dev.lodestar.graphql.ApiException;
+import dev.lodestar.identity.Actor;
+import dev.lodestar.identity.CurrentActor;
+import dev.lodestar.monitoring.model.AlertEntity;
+import dev.lodestar.monitoring.model.MonitorEntity;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Judges monitors on the last closed window of their deployment's traffic, on a schedule
+ * ({@code lodestar.monitoring.interval}).
+ *
+ * <p>Windows are aligned to multiples of {@code lodestar.monitoring.window} from the epoch, as the inference
+ * servers cut them, and judged {@code grace} after they close, once their last rows were shipped. Each monitor
+ * is claimed with {@code FOR UPDATE SKIP LOCKED} in a transaction of its own, so gateways sharing the database
+ * judge each monitor's window exactly once between them, and one failing monitor does not hold up the others.
+ * The judgement, the alert it raises (if any) and the monitor's {@code checked_until} commit together.
+ */
+@ApplicationScoped
+public class MonitorEvaluator {
+
+    private static final Logger LOG = Logger.getLogger(MonitorEvaluator.class);
+    private static final int MAX_FAILURES = 3;
+
+    private final EntityManager entityManager;
+    private final MonitoringConfig config;
+    private final Monitors monitors;
+    private final Deployments deployments;
+    private final DriftReports drift;
+    private final CurrentActor actor;
+
+    MonitorEvaluator(EntityManager entityManager, MonitoringConfig config, Monitors monitors, Deployments deployments,
+            DriftReports drift, CurrentActor actor) {
+        this.entityManager = entityManager;
+        this.config = config;
+        this.monitors = monitors;
+        this.deployments = deployments;
+        this.drift = drift;
+        this.actor = actor;
+    }
+
+    /** A judged window: the rule broke (with a message) or held. */
+    record Verdict(boolean broken, String message) {
+    }
+
+    @Scheduled(every = "${lodestar.monitoring.interval:PT10S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        evaluate(Instant.now());
+    }
+
+    /**
+     * Judges every monitor not yet judged on the last window closed more than {@code grace} before {@code now};
+     * returns the alerts raised.
+     */
+    @ActivateRequestContext
+    public List<Long> evaluate(Instant now) {
+        actor.actAs(Actor.SYSTEM);
+        long width = config.window().toMillis();
+        long endMillis = Math.floorDiv(now.minus(config.grace()).toEpochMilli(), width) * width;
+        Instant end = Instant.ofEpochMilli(endMillis);
+        Instant start = end.minusMillis(width);
+        List<Long> raised = new ArrayList<>();
+        Set<Long> tried = new HashSet<>();
+        int failures = 0;
+        while (true) {
+            Long alert;
+            try {
+                Long[] outcome = QuarkusTransaction.requiringNew().call(() -> judgeNext(start, end, tried));
+                if (outcome == null) {
+                    return raised;
+                }
+                alert = outcome[1];
+            } catch (RuntimeException e) {
+                // The monitor claimed (if any) is in 'tried': the others are still judged, unless the database itself fails.
+                LOG.errorf(e, "Judging a monitor on window %s failed; the next tick retries it", start);
+                if (++failures >= MAX_FAILURES) {
+                    return raised;
+                }
+                continue;
+            }
+            if (alert != null) {
+                raised.add(alert);
+            }
+        }
+    }
+
+    /**
+     * Claims and judges one monitor not tried yet in this tick; null when none is left, else {monitor id, alert id
+     * or null}.
+     */
+    private Long[] judgeNext(Instant start, Instant end, Set<Long> tried) {
+        @SuppressWarnings("unchecked")
+        List<Number> found = entityManager.createNativeQuery("select id from monitor where (checked_until is null or checked_until < :end)"
+                + " and id not in (:tried) order by id limit 1 for update skip locked")
+                .setParameter("end", end).setParameter("tried", tried.isEmpty() ? List.of(-1L) : List.copyOf(tried)).getResultList();
+        if (found.isEmpty()) {
+            return null;
+        }
+        MonitorEntity monitor = entityManager.find(MonitorEntity.class, found.get(0).longValue());
+        tried.add(monitor.id);
+        monitor.checkedUntil = end;
+        DeploymentEntity deployment = deployments.find(monitor.deploymentName);
+        if (deployment == null) {
+            return new Long[] { monitor.id, null };
+        }
+        DriftReport report;
+        try {
+            report = drift.report(monitor.deploymentName, start, end);
+        } catch (ApiException e) {
+            LOG.warnf("Monitor %d: no drift report for %s: %s", monitor.id, monitor.deploymentName, e.getMessage());
+            return new Long[] { monitor.id, null };
+        }
+        Verdict verdict = judge(Monitor.of(monitor), report);
+        if (!verdict.broken()) {
+            return new Long[] { monitor.id, null };
+        }
+        AlertEntity alert = monitors.raise(monitor, deployment.modelId, report.version(), start, end, verdict.message(),
+                drift.reportJson(report));
+        return new Long[] { monitor.id, alert == null ? null : alert.id };
+    }
+
+    /** Whether {@code report} breaks {@code monitor}'s rule, and how, in words. */
+    static Verdict judge(Monitor monitor, DriftReport report) {
+        long rows = report.rows();
+        return switch (monitor.kind()) {
+            case DATASET_DRIFT -> {
+                List<String> drifted = report.features().stream().filter(FeatureDrift::drifted).map(FeatureDrift::feature).toList();
+                yield new Verdict(rows > 0 && report.datasetDrift(), "dataset drift on " + monitor.deployment() + ": "
+                        + drifted.size() + " of " + report.features().size() + " features drifted " + drifted + " over " + rows
+                        + " rows");
+            }
+            case FEATURE_DRIFT -> {
+                FeatureDrift feature = report.features().stream().filter(f -> f.feature().equals(monitor.feature())).findFirst()
+                        .orElse(null);
+                yield new Verdict(rows > 0 && feature != null && feature.drifted(), feature == null ? ""
+                        : "feature '" + feature.feature() + "' drifted on " + monitor.deployment() + ": " + feature.test() + " "
+                                + String.format(java.util.Locale.ROOT, "%.4f", feature.statistic()) + " against threshold "
+                                + feature.threshold() + " over " + rows + " rows");
+            }
+            case PERFORMANCE_BELOW -> {
+                Double value = WindowPerformance.of(report, monitor.metric());
+                boolean broken = value != null && (Monitors.lowerIsBetter(monitor.metric()) ? value > monitor.bound()
+                        : value < monitor.bound());
+                yield new Verdict(broken, "live " + monitor.metric() + " of " + monitor.deployment() + " is " + value + ", "
+                        + (Monitors.lowerIsBetter(monitor.metric()) ? "above" : "below") + " the bound " + monitor.bound());
+            }
+            case VOLUME -> {
+                boolean low = monitor.minRows() != null && rows < monitor.minRows();
+                boolean high = monitor.maxRows() != null && rows > monitor.maxRows();
+                yield new Verdict(low || high, monitor.deployment() + " served " + rows + " rows in the window, "
+                        + (low ? "fewer than the minimum " + monitor.minRows() : "more than the maximum " + monitor.maxRows()));
+            }
+        };
+    }
+}
