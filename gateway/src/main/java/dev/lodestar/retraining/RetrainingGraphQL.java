@@ -44,7 +44,7 @@ public class RetrainingGraphQL {
         return policies.retrainings(model, last == null ? DEFAULT_LAST : last);
     }
 
-    @Mutation
+    @Mutation("setRetrainingPolicy")
     @RolesAllowed({ DATA_SCIENTIST, ADMIN })
     @Description("Sets a model's retraining policy: ON_ALERT (an alert on one of its deployments), SCHEDULE (every"
             + " scheduleEvery) and/or NEW_DATASET_VERSION (a newer version of the dataset the alias's version was trained"
