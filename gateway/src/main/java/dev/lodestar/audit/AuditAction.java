@@ -53,7 +53,9 @@ public enum AuditAction {
     JOB_CANCEL_REQUESTED(ResourceType.JOB),
     JOB_CANCELLED(ResourceType.JOB),
     JOB_SUCCEEDED(ResourceType.JOB),
-    JOB_FAILED(ResourceType.JOB);
+    JOB_FAILED(ResourceType.JOB),
+    /** An OpenLineage event was accepted and merged into the lineage graph. */
+    LINEAGE_EVENT_RECEIVED(ResourceType.LINEAGE_EVENT);
 
     private final ResourceType resourceType;
 
