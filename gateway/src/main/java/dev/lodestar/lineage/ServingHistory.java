@@ -67,6 +67,13 @@ public class ServingHistory {
         return periods;
     }
 
+    /** Names of deployments with a history (deleted ones included), by name, at most {@code limit}. */
+    @SuppressWarnings("unchecked")
+    public List<String> deploymentNames(int limit) {
+        return entityManager.createNativeQuery("select distinct deployment_name from deployment_history order by deployment_name"
+                + " limit :limit").setParameter("limit", limit).getResultList();
+    }
+
     /** The period covering {@code at}, or null before creation and after deletion; {@code NOT_FOUND} as {@link #periods}. */
     public ServingPeriod periodAt(String deployment, Instant at) {
         if (at == null) {

@@ -41,15 +41,16 @@ public class AdminGlobals {
      * @param tracking  experiments and models, for every Lodestar role but the predictor
      * @param approvals the promotion queue, likewise
      * @param deployments deployments and their live state, likewise
+     * @param lineage   the lineage graph and what served when, likewise
      * @param audit     the audit trail, for auditors and admins
      * @param roles     user roles, for admins
      */
-    public record Menu(boolean tracking, boolean approvals, boolean deployments, boolean audit, boolean roles) {
+    public record Menu(boolean tracking, boolean approvals, boolean deployments, boolean lineage, boolean audit, boolean roles) {
 
         static Menu of(Set<String> roles) {
             boolean reader = roles.contains(DATA_SCIENTIST) || roles.contains(APPROVER) || roles.contains(AUDITOR)
                     || roles.contains(ADMIN);
-            return new Menu(reader, reader, reader, roles.contains(AUDITOR) || roles.contains(ADMIN), roles.contains(ADMIN));
+            return new Menu(reader, reader, reader, reader, roles.contains(AUDITOR) || roles.contains(ADMIN), roles.contains(ADMIN));
         }
     }
 }
