@@ -127,7 +127,7 @@ class LineageGraphQLTest {
 
     @Test
     void aPredictionIdResolvesToItsVersionRunDataAndApproval() {
-        Instant at = chain.servingV2().plusSeconds(1);
+        Instant at = chain.servingV2().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String id = new PredictionId(chain.deployment(), 2, at, new PredictionId.Label("1"), "lq3k9x2a-7f3k-1b").toString();
 
         JsonPath trace = GraphQL.as("bob").data(PREDICTION, "id", id);
@@ -139,7 +139,7 @@ class LineageGraphQLTest {
         assertThat(trace.getList("prediction.datasets.id", String.class)).containsExactly(chain.datasetNode());
         assertThat(trace.getString("prediction.datasets[0].name")).isEqualTo(chain.datasetName() + " v1");
 
-        String earlier = new PredictionId(chain.deployment(), 1, chain.servingV1(), new PredictionId.Unrecorded(), "x1").toString();
+        String earlier = new PredictionId(chain.deployment(), 1, chain.servingV1().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1), new PredictionId.Unrecorded(), "x1").toString();
         JsonPath first = GraphQL.as("bob").data(PREDICTION, "id", earlier);
         assertThat(first.getMap("prediction")).containsEntry("version", 1).containsEntry("answer", null)
                 .containsEntry("runId", chain.run1()).containsEntry("approvalId", chain.request1());

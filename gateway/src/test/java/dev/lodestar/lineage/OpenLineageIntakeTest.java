@@ -78,7 +78,7 @@ class OpenLineageIntakeTest {
 
         assertThat(refused.getString("code")).isEqualTo("INVALID_ARGUMENT");
         assertThat(String.join("\n", refused.getList("violations", String.class)))
-                .contains("$.eventType", "$.eventTime", "$.producer", "$.run.runId");
+                .contains("/eventType", "/eventTime", "/producer", "/run/runId");
         assertThat(GraphQL.as("carol").call(LineageGraphQLTest.LINEAGE, "node", "job:" + namespace + ":x", "direction", "BOTH",
                 "depth", 1).codes()).containsExactly("NOT_FOUND");
         given().auth().oauth2(Tokens.lineageProducer()).contentType("application/json").body("{not json")
