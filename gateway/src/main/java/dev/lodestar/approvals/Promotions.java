@@ -30,6 +30,7 @@ import dev.lodestar.graphql.Page;
 import dev.lodestar.graphql.PageInfo;
 import dev.lodestar.identity.Actor;
 import dev.lodestar.identity.CurrentActor;
+import dev.lodestar.lineage.LineageEdges;
 import dev.lodestar.registry.ModelCard;
 import dev.lodestar.registry.ModelDescriptions;
 import dev.lodestar.registry.ModelRegistry;
@@ -45,7 +46,8 @@ import io.quarkus.scheduler.Scheduled;
  *
  * <p>A data scientist opens a request with a reason; the evidence approvers decide on (metrics, model card,
  * artifact) is captured with it. Approvers other than the requester approve it, each once; the approval that
- * reaches the model's required count moves the alias in the same transaction. Rejection needs a reason; the
+ * reaches the model's required count moves the alias in the same transaction, recording the lineage edge
+ * {@code APPROVED} from the version to the request. Rejection needs a reason; the
  * requester may cancel; requests left open past their expiry time expire.
  *
  * <p>Every decision locks the request's row first ({@code SELECT ... FOR UPDATE}), so decisions on one request
@@ -68,9 +70,11 @@ public class Promotions {
     private final ApprovalsConfig config;
     private final ObjectMapper json;
     private final ModelDescriptions descriptions;
+    private final LineageEdges lineage;
 
     Promotions(EntityManager entityManager, ModelRegistry registry, RunService runs, AuditLog audit, CurrentActor currentActor,
-            ApprovalsConfig config, ObjectMapper json, ModelDescriptions descriptions) {
+            ApprovalsConfig config, ObjectMapper json, ModelDescriptions descriptions, LineageEdges lineage) {
+        this.lineage = lineage;
         this.entityManager = entityManager;
         this.registry = registry;
         this.runs = runs;
@@ -159,6 +163,7 @@ public class Promotions {
                 AuditLog.fields("approvals", given, "requiredApprovals", request.requiredApprovals), approval.comment);
         if (given >= request.requiredApprovals) {
             RegisteredModelEntity model = registry.lockedForChange(modelName(request));
+            lineage.record(LineageEdges.modelVersion(model.name, request.version), LineageEdges.approval(request.id), LineageEdges.APPROVED);
             registry.promote(model, request.alias, request.version, request.id);
             close(request, PromotionStatus.APPROVED, actor.name(), null, now);
         }

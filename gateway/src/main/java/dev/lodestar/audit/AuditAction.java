@@ -72,7 +72,9 @@ public enum AuditAction {
     /** A model's drift tests or thresholds changed. */
     DRIFT_SETTINGS_CHANGED(ResourceType.MODEL),
     /** A model version's reference profile was recorded (by its training job, or from a dataset). */
-    REFERENCE_PROFILE_RECORDED(ResourceType.MODEL_VERSION);
+    REFERENCE_PROFILE_RECORDED(ResourceType.MODEL_VERSION),
+    /** An OpenLineage event was accepted and merged into the lineage graph. */
+    LINEAGE_EVENT_RECEIVED(ResourceType.LINEAGE_EVENT);
 
     private final ResourceType resourceType;
 

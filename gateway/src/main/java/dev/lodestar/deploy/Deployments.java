@@ -29,6 +29,7 @@ import dev.lodestar.graphql.Page;
 import dev.lodestar.graphql.PageInfo;
 import dev.lodestar.identity.Actor;
 import dev.lodestar.identity.CurrentActor;
+import dev.lodestar.lineage.LineageEdges;
 import dev.lodestar.registry.ModelRegistry;
 import dev.lodestar.registry.model.ModelAliasEntity;
 import dev.lodestar.registry.model.ModelVersionEntity;
@@ -43,7 +44,7 @@ import dev.lodestar.registry.model.RegisteredModelEntity;
  * rollback onto the shadow), that canary or shadow has graduated and is removed.
  *
  * <p>Every change raises the global desired-state revision, appends a history row and an audit event, all in the
- * change's transaction. Locks are taken in one order (the model's row, then the deployment rows, then the revision
+ * change's transaction, with a lineage {@code SERVES} edge from each version it serves. Locks are taken in one order (the model's row, then the deployment rows, then the revision
  * row), so a change and an alias move of the same model run one after the other and never deadlock; the revision
  * row orders all changes, so revisions become visible in commit order.
  */
@@ -62,10 +63,12 @@ public class Deployments {
     private final AuditLog audit;
     private final CurrentActor currentActor;
     private final ArtifactService artifacts;
+    private final LineageEdges lineage;
 
     Deployments(EntityManager entityManager, ModelRegistry registry, AuditLog audit, CurrentActor currentActor,
-            ArtifactService artifacts) {
+            ArtifactService artifacts, LineageEdges lineage) {
         this.entityManager = entityManager;
+        this.lineage = lineage;
         this.artifacts = artifacts;
         this.registry = registry;
         this.audit = audit;
@@ -104,7 +107,7 @@ public class Deployments {
         deployment.updatedBy = actor.name();
         deployment.updatedAt = now;
         entityManager.persist(deployment);
-        history(deployment, DeploymentChange.CREATED, null, actor.name(), now);
+        history(deployment, model.name, DeploymentChange.CREATED, null, null, actor.name(), now);
         audit.record(AuditAction.DEPLOYMENT_CREATED, deployment.name, null, snapshot(deployment, model));
         return deployment;
     }
@@ -179,7 +182,7 @@ public class Deployments {
         deployment.canaryVersion = canary;
         deployment.canaryPercent = percent;
         deployment.shadowVersion = shadow;
-        changed(deployment, DeploymentChange.UPDATED, null);
+        changed(deployment, model.name, DeploymentChange.UPDATED, null, null);
         audit.record(AuditAction.DEPLOYMENT_UPDATED, deployment.name, before, snapshot(deployment, model));
         return deployment;
     }
@@ -204,7 +207,7 @@ public class Deployments {
         deployment.primaryVersion = target;
         deployment.alias = null;
         graduate(deployment);
-        changed(deployment, DeploymentChange.ROLLED_BACK, detail);
+        changed(deployment, model.name, DeploymentChange.ROLLED_BACK, detail, null);
         audit.record(AuditAction.DEPLOYMENT_ROLLED_BACK, deployment.name, before, snapshot(deployment, model), detail);
         return deployment;
     }
@@ -252,7 +255,8 @@ public class Deployments {
         for (DeploymentEntity deployment : following) {
             Map<String, Object> before = snapshot(deployment, moved.model());
             if (moved.to() == null) {
-                changed(deployment, DeploymentChange.ALIAS_DELETED, cause + "; still serving version " + deployment.primaryVersion);
+                changed(deployment, moved.model().name, DeploymentChange.ALIAS_DELETED, cause + "; still serving version " + deployment.primaryVersion,
+                        null);
                 record(AuditAction.DEPLOYMENT_ALIAS_REMOVED, deployment, before, snapshot(deployment, moved.model()), cause);
                 continue;
             }
@@ -268,7 +272,10 @@ public class Deployments {
             deployment.previousVersion = deployment.primaryVersion;
             deployment.primaryVersion = moved.to();
             graduate(deployment);
-            changed(deployment, DeploymentChange.ALIAS_MOVED, cause);
+            changed(deployment, moved.model().name, DeploymentChange.ALIAS_MOVED, cause, moved.requestId());
+            if (moved.requestId() != null) {
+                lineage.record(LineageEdges.approval(moved.requestId()), LineageEdges.deployment(deployment.name), LineageEdges.PROMOTED);
+            }
             record(AuditAction.DEPLOYMENT_ALIAS_FOLLOWED, deployment, before, snapshot(deployment, moved.model()), cause);
         }
     }
@@ -440,16 +447,18 @@ public class Deployments {
         }
     }
 
-    private void changed(DeploymentEntity deployment, DeploymentChange reason, String detail) {
+    private void changed(DeploymentEntity deployment, String modelName, DeploymentChange reason, String detail, Long approvalId) {
         String actor = currentActor.find().map(Actor::name).orElse(Actor.SYSTEM.name());
         Instant now = Instant.now();
         deployment.revision = nextRevision();
         deployment.updatedBy = actor;
         deployment.updatedAt = now;
-        history(deployment, reason, detail, actor, now);
+        history(deployment, modelName, reason, detail, approvalId, actor, now);
     }
 
-    private void history(DeploymentEntity deployment, DeploymentChange reason, String detail, String actor, Instant at) {
+    /** Appends the history row of a change and the lineage edge of each version it serves (primary, canary, shadow). */
+    private void history(DeploymentEntity deployment, String modelName, DeploymentChange reason, String detail, Long approvalId,
+            String actor, Instant at) {
         DeploymentHistoryEntity row = new DeploymentHistoryEntity();
         row.deploymentName = deployment.name;
         row.modelId = deployment.modelId;
@@ -461,9 +470,18 @@ public class Deployments {
         row.canaryVersion = deployment.canaryVersion;
         row.canaryPercent = deployment.canaryPercent;
         row.shadowVersion = deployment.shadowVersion;
+        row.approvalId = approvalId;
         row.actor = actor;
         row.at = at;
         entityManager.persist(row);
+        String served = LineageEdges.deployment(deployment.name);
+        lineage.record(LineageEdges.modelVersion(modelName, deployment.primaryVersion), served, LineageEdges.SERVES);
+        if (deployment.canaryVersion != null) {
+            lineage.record(LineageEdges.modelVersion(modelName, deployment.canaryVersion), served, LineageEdges.SERVES);
+        }
+        if (deployment.shadowVersion != null) {
+            lineage.record(LineageEdges.modelVersion(modelName, deployment.shadowVersion), served, LineageEdges.SERVES);
+        }
     }
 
     private void record(AuditAction action, DeploymentEntity deployment, Object before, Object after, String reason) {

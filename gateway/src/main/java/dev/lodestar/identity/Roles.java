@@ -18,6 +18,8 @@ public final class Roles {
     public static final String PREDICTOR = "predictor";
     /** An inference server: reads the desired deployments and their artifacts, reports what it serves. */
     public static final String INFERENCE_SERVER = "inference-server";
+    /** Sends OpenLineage events (a pipeline's integration: Airflow, Spark, dbt). */
+    public static final String LINEAGE_PRODUCER = "lineage-producer";
 
     private Roles() {
     }

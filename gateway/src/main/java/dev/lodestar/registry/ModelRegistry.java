@@ -80,8 +80,9 @@ public class ModelRegistry {
      * @param from   the version it pointed at before, or null if it is new
      * @param to     the version it points at now, or null if it was removed
      * @param reason what moved it, for people (e.g. {@code promotion request 12}), or null for a direct change
+     * @param requestId the approved promotion request that moved it, or null for a direct change
      */
-    public record AliasMoved(RegisteredModelEntity model, String alias, Integer from, Integer to, String reason) {
+    public record AliasMoved(RegisteredModelEntity model, String alias, Integer from, Integer to, String reason, Long requestId) {
     }
 
     public RegisteredModelEntity create(String name, String description) {
@@ -280,7 +281,7 @@ public class ModelRegistry {
         entityManager.remove(existing);
         model.updatedAt = Instant.now();
         audit.record(AuditAction.ALIAS_DELETED, model.name, Map.of("aliases", Map.of(alias, existing.version)), null);
-        aliasMoved.fire(new AliasMoved(model, alias, existing.version, null, null));
+        aliasMoved.fire(new AliasMoved(model, alias, existing.version, null, null, null));
         return model;
     }
 
@@ -290,10 +291,11 @@ public class ModelRegistry {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public ModelVersionEntity promote(RegisteredModelEntity model, String alias, int number, long requestId) {
-        return point(model, alias, number, "promotion request " + requestId);
+        return point(model, alias, number, requestId);
     }
 
-    private ModelVersionEntity point(RegisteredModelEntity model, String alias, int number, String reason) {
+    private ModelVersionEntity point(RegisteredModelEntity model, String alias, int number, Long requestId) {
+        String reason = requestId == null ? null : "promotion request " + requestId;
         ModelVersionEntity version = getVersion(model, number);
         if (version.status != ModelVersionStatus.READY) {
             throw ApiException.conflict("version " + number + " of '" + model.name + "' is " + version.status
@@ -313,7 +315,7 @@ public class ModelRegistry {
         model.updatedAt = pointer.updatedAt;
         audit.record(AuditAction.ALIAS_SET, model.name, before == null ? null : Map.of("aliases", Map.of(alias, before)),
                 Map.of("aliases", Map.of(alias, number)), reason);
-        aliasMoved.fire(new AliasMoved(model, alias, before, number, reason));
+        aliasMoved.fire(new AliasMoved(model, alias, before, number, reason, requestId));
         return version;
     }
 

@@ -13,6 +13,7 @@ import jakarta.persistence.EntityManager;
 
 import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
+import org.tribuo.Model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -20,6 +21,7 @@ import dev.lodestar.artifacts.ArtifactStore;
 import dev.lodestar.artifacts.model.ArtifactEntity;
 import dev.lodestar.audit.AuditAction;
 import dev.lodestar.audit.AuditLog;
+import dev.lodestar.lineage.ProvenanceLineage;
 import dev.lodestar.registry.model.ModelVersionEntity;
 import dev.lodestar.registry.model.ModelVersionStatus;
 import dev.lodestar.registry.model.RegisteredModelEntity;
@@ -29,7 +31,7 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * Registers versions waiting in {@code PENDING_REGISTRATION}: checks the artifact's bytes against their SHA-256,
- * reads Tribuo models (signature, output, provenance), and marks the version {@code READY} (a Tribuo model, or any
+ * reads Tribuo models (signature, output, provenance, and the lineage of the data the provenance names), and marks the version {@code READY} (a Tribuo model, or any
  * other file stored as is) or {@code FAILED_REGISTRATION} with the reason. Each outcome is audited as done by
  * Lodestar.
  *
@@ -47,9 +49,11 @@ public class ModelVersionRegistration {
     private final AuditLog audit;
     private final ObjectMapper json;
     private final ManagedExecutor executor;
+    private final ProvenanceLineage provenanceLineage;
 
     ModelVersionRegistration(EntityManager entityManager, ArtifactStore store, AuditLog audit, ObjectMapper json,
-            ManagedExecutor executor) {
+            ManagedExecutor executor, ProvenanceLineage provenanceLineage) {
+        this.provenanceLineage = provenanceLineage;
         this.entityManager = entityManager;
         this.store = store;
         this.audit = audit;
@@ -89,7 +93,9 @@ public class ModelVersionRegistration {
         try {
             verify(artifact);
             try (InputStream content = store.open(artifact.sha256)) {
-                TribuoModels.Description described = TribuoModels.describe(TribuoModels.read(content));
+                Model<?> read = TribuoModels.read(content);
+                TribuoModels.Description described = TribuoModels.describe(read);
+                provenanceLineage.record(model.name, number, version.runId, read);
                 version.format = "TRIBUO";
                 version.signature = json.writeValueAsString(described.signature());
                 version.output = json.writeValueAsString(described.output());

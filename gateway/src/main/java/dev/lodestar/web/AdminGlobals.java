@@ -42,15 +42,16 @@ public class AdminGlobals {
      * @param approvals the promotion queue, likewise
      * @param deployments deployments and their live state, likewise
      * @param drift     drift reports of the deployments, likewise
+     * @param lineage   the lineage graph and what served when, likewise
      * @param audit     the audit trail, for auditors and admins
      * @param roles     user roles, for admins
      */
-    public record Menu(boolean tracking, boolean approvals, boolean deployments, boolean drift, boolean audit, boolean roles) {
+    public record Menu(boolean tracking, boolean approvals, boolean deployments, boolean drift, boolean lineage, boolean audit, boolean roles) {
 
         static Menu of(Set<String> roles) {
             boolean reader = roles.contains(DATA_SCIENTIST) || roles.contains(APPROVER) || roles.contains(AUDITOR)
                     || roles.contains(ADMIN);
-            return new Menu(reader, reader, reader, reader, roles.contains(AUDITOR) || roles.contains(ADMIN), roles.contains(ADMIN));
+            return new Menu(reader, reader, reader, reader, reader, roles.contains(AUDITOR) || roles.contains(ADMIN), roles.contains(ADMIN));
         }
     }
 }

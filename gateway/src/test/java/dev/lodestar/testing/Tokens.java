@@ -34,6 +34,24 @@ public final class Tokens {
         return cached.token();
     }
 
+    /** An access token of the {@code lodestar-lineage} client's service account (client credentials, role lineage-producer). */
+    public static String lineageProducer() {
+        String key = "client:lodestar-lineage";
+        Cached cached = CACHE.get(key);
+        if (cached == null || System.currentTimeMillis() > cached.expiresAt()) {
+            String secret = dev.lodestar.devstack.RealmFile.of(java.nio.file.Path.of(System.getProperty("lodestar.root", "..")))
+                    .clientSecret(dev.lodestar.devstack.RealmFile.LINEAGE_CLIENT, System.getenv());
+            JsonPath response = given().formParams(Map.of("grant_type", "client_credentials", "client_id", "lodestar-lineage",
+                    "client_secret", secret))
+                    .post(TestStack.get().tokenUrl())
+                    .then().statusCode(200).extract().jsonPath();
+            cached = new Cached(response.getString("access_token"),
+                    System.currentTimeMillis() + (response.getLong("expires_in") - 30) * 1000);
+            CACHE.put(key, cached);
+        }
+        return cached.token();
+    }
+
     /** An access token of the {@code lodestar-inference} client's service account (client credentials). */
     public static String inferenceServer() {
         String key = "client:lodestar-inference";

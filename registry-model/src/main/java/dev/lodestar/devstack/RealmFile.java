@@ -33,6 +33,8 @@ public final class RealmFile {
     public static final String PREDICTOR_CLIENT = "lodestar-predictor";
     /** Client of inference servers reading desired state from the gateway (client credentials, role {@code inference-server}). */
     public static final String INFERENCE_CLIENT = "lodestar-inference";
+    /** Client of OpenLineage producers sending events to the gateway (client credentials, role {@code lineage-producer}). */
+    public static final String LINEAGE_CLIENT = "lodestar-lineage";
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+):([^}]*)}");
 

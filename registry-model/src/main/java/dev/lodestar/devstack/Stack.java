@@ -348,6 +348,11 @@ public final class Stack {
         env.put("LODESTAR_PREDICTOR_CLIENT_SECRET", settings.predictorClientSecret());
         env.put("LODESTAR_INFERENCE_CLIENT_ID", RealmFile.INFERENCE_CLIENT);
         env.put("LODESTAR_INFERENCE_CLIENT_SECRET", settings.inferenceClientSecret());
+        // OpenLineage producers (POST /api/v1/lineage) authenticate as this client.
+        env.put("LODESTAR_LINEAGE_CLIENT_ID", RealmFile.LINEAGE_CLIENT);
+        env.put("LODESTAR_LINEAGE_CLIENT_SECRET", settings.externalIssuer().isPresent()
+                ? System.getenv().getOrDefault("LODESTAR_LINEAGE_CLIENT_SECRET", "")
+                : RealmFile.of(settings.home()).clientSecret(RealmFile.LINEAGE_CLIENT, System.getenv()));
         StringBuilder text = new StringBuilder("# Written by ./lodestar up; removed by ./lodestar down.\n");
         env.forEach((key, value) -> text.append(key).append('=').append(shellQuote(value)).append('\n'));
         Path file = settings.data().resolve("stack.env");

@@ -46,7 +46,7 @@ class RealmFileTest {
         realm.path("roles").path("realm").forEach(r -> roles.add(r.path("name").asText()));
 
         assertThat(roles).containsExactlyInAnyOrder("data-scientist", "approver", "auditor", "admin", "predictor",
-                "inference-server");
+                "inference-server", "lineage-producer");
         assertThat(clients.get("lodestar-cli").path("publicClient").asBoolean()).isTrue();
         assertThat(clients.get("lodestar-cli").path("directAccessGrantsEnabled").asBoolean()).isTrue();
         assertThat(clients.get("lodestar-gateway").path("publicClient").asBoolean()).isFalse();
@@ -57,6 +57,9 @@ class RealmFileTest {
         assertThat(clients.get("lodestar-inference").path("serviceAccountsEnabled").asBoolean()).isTrue();
         assertThat(clients.get("lodestar-inference").path("standardFlowEnabled").asBoolean()).isFalse();
         assertThat(clients.get("lodestar-inference").path("secret").asText()).startsWith("${LODESTAR_INFERENCE_CLIENT_SECRET:");
+        assertThat(clients.get("lodestar-lineage").path("serviceAccountsEnabled").asBoolean()).isTrue();
+        assertThat(clients.get("lodestar-lineage").path("standardFlowEnabled").asBoolean()).isFalse();
+        assertThat(clients.get("lodestar-lineage").path("secret").asText()).startsWith("${LODESTAR_LINEAGE_CLIENT_SECRET:");
         for (JsonNode client : clients.values()) {
             assertThat(client.path("protocolMappers").toString()).as(client.path("clientId").asText())
                     .contains("\"included.custom.audience\":\"lodestar\"");

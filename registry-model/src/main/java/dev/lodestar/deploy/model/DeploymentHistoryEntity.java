@@ -55,6 +55,10 @@ public class DeploymentHistoryEntity {
     @Column(name = "shadow_version")
     public Integer shadowVersion;
 
+    /** The promotion request whose approval caused this change (an alias moved by it), or null. */
+    @Column(name = "approval_id")
+    public Long approvalId;
+
     /** User name of who made the change (the approver, for an alias moved by a promotion). */
     @Column(nullable = false)
     public String actor;
