@@ -232,13 +232,7 @@ public class Promotions {
     /** A page of requests, newest first, optionally of one status. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public PromotionRequestConnection page(PromotionStatus status, Page page) {
-        String after = Cursors.decode(CURSOR, page.after());
-        long before;
-        try {
-            before = after == null ? Long.MAX_VALUE : Long.parseLong(after);
-        } catch (NumberFormatException e) {
-            throw ApiException.invalid("after: not a cursor of this list");
-        }
+        long before = Cursors.decodeId(CURSOR, page.after());
         String filter = status == null ? "" : " and r.status = :status";
         var query = entityManager.createQuery("from PromotionRequestEntity r where r.id < :before" + filter + " order by r.id desc",
                 PromotionRequestEntity.class).setParameter("before", before).setMaxResults(page.first() + 1);
@@ -251,9 +245,8 @@ public class Promotions {
         List<PromotionRequest> requests = toApi(rows.stream().limit(page.first()).toList());
         List<PromotionRequestConnection.PromotionRequestEdge> edges = requests.stream()
                 .map(r -> new PromotionRequestConnection.PromotionRequestEdge(r, Cursors.encode(CURSOR, r.id()))).toList();
-        return new PromotionRequestConnection(edges, new PageInfo(rows.size() > page.first(), after != null,
-                edges.isEmpty() ? null : edges.get(0).cursor(), edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor()),
-                count::getSingleResult);
+        return new PromotionRequestConnection(edges, PageInfo.of(edges.stream().map(e -> e.cursor()).toList(), rows.size() > page.first(),
+                page.after() != null), count::getSingleResult);
     }
 
     /** API views of requests, with their models' names in one query. */

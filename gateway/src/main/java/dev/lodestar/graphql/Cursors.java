@@ -33,4 +33,20 @@ public final class Cursors {
         }
         throw ApiException.invalid("after: '" + cursor + "' is not a cursor of this list");
     }
+
+    /**
+     * The id a cursor of list {@code kind} stands for, in lists ordered by a numeric id, newest first: the page
+     * holds ids below it. {@link Long#MAX_VALUE} for a null cursor (the first page).
+     */
+    public static long decodeId(String kind, String cursor) {
+        String value = decode(kind, cursor);
+        if (value == null) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("after: not a cursor of this list");
+        }
+    }
 }

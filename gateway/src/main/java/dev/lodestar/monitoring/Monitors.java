@@ -210,13 +210,7 @@ public class Monitors {
     /** A page of alerts, newest first, of one deployment or all. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public AlertConnection page(String deployment, Page page) {
-        String after = Cursors.decode(CURSOR, page.after());
-        long before;
-        try {
-            before = after == null ? Long.MAX_VALUE : Long.parseLong(after);
-        } catch (NumberFormatException e) {
-            throw ApiException.invalid("after: not a cursor of this list");
-        }
+        long before = Cursors.decodeId(CURSOR, page.after());
         String filter = deployment == null ? "" : " and a.deploymentName = :d";
         var query = entityManager.createQuery("from AlertEntity a where a.id < :before" + filter + " order by a.id desc",
                 AlertEntity.class).setParameter("before", before).setMaxResults(page.first() + 1);
@@ -229,9 +223,8 @@ public class Monitors {
         List<Alert> alerts = toApi(rows.stream().limit(page.first()).toList());
         List<AlertConnection.AlertEdge> edges = alerts.stream()
                 .map(a -> new AlertConnection.AlertEdge(a, Cursors.encode(CURSOR, a.id()))).toList();
-        return new AlertConnection(edges, new PageInfo(rows.size() > page.first(), after != null,
-                edges.isEmpty() ? null : edges.get(0).cursor(), edges.isEmpty() ? null : edges.get(edges.size() - 1).cursor()),
-                count::getSingleResult);
+        return new AlertConnection(edges, PageInfo.of(edges.stream().map(e -> e.cursor()).toList(), rows.size() > page.first(),
+                page.after() != null), count::getSingleResult);
     }
 
     /** API views of alerts, with their models' names in one query. */
