@@ -284,7 +284,9 @@ public class Promotions {
         return new PromotionEvidence(metrics, card, described.artifactSha256(), version.format, described.runId(), drift);
     }
 
-    private Optional<PromotionRequestEntity> openRequest(long modelId, String alias) {
+    /** The open promotion request to a model's alias, if there is one (there is at most one). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<PromotionRequestEntity> openRequest(long modelId, String alias) {
         return entityManager.createQuery("from PromotionRequestEntity r where r.modelId = :model and r.alias = :alias"
                 + " and r.status = :open", PromotionRequestEntity.class)
                 .setParameter("model", modelId).setParameter("alias", alias).setParameter("open", PromotionStatus.OPEN)

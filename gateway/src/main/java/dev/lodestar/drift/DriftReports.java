@@ -69,7 +69,7 @@ public class DriftReports {
     public DriftReport report(String deployment, Instant from, Instant to) {
         checkPeriod(from, to);
         List<DriftStore.Served> history = history(deployment);
-        DriftStore.Served served = servedAt(history, to);
+        DriftStore.Served served = servedAt(history, to.minusNanos(1));
         String model = modelName(served.modelId());
         Loaded reference = load(served.modelId(), served.version());
         DriftSettings modelSettings = settings.forModel(served.modelId());
@@ -80,6 +80,9 @@ public class DriftReports {
         long dropped = 0;
         java.util.Set<Instant> starts = new java.util.HashSet<>();
         for (DriftStore.StoredWindow window : windows) {
+            if (servedAt(history, window.end().minusNanos(1)).mirrored(window.version())) {
+                continue;
+            }
             starts.add(window.start());
             dropped += window.dropped();
             liveFeatures = merge(liveFeatures, window.features(), deployment, window);
@@ -139,6 +142,9 @@ public class DriftReports {
             Profile live = null;
             long dropped = 0;
             for (DriftStore.StoredWindow window : windows) {
+                if (served.mirrored(window.version())) {
+                    continue;
+                }
                 live = merge(live, window.features(), deployment, window);
                 dropped += window.dropped();
             }

@@ -28,8 +28,16 @@ public class DriftStore {
         this.entityManager = entityManager;
     }
 
-    /** A period of a deployment's history: from {@code at}, {@code version} of model {@code modelId} was primary. */
-    record Served(Instant at, long modelId, int version) {
+    /**
+     * A period of a deployment's history: from {@code at}, {@code version} of model {@code modelId} was primary and
+     * {@code shadowVersion} (or none) its shadow.
+     */
+    record Served(Instant at, long modelId, int version, Integer shadowVersion) {
+
+        /** Whether a version's traffic in this period was mirrored traffic, which the callers' traffic already counts. */
+        boolean mirrored(int version) {
+            return shadowVersion != null && shadowVersion == version;
+        }
     }
 
     /** A stored window row. */
@@ -56,12 +64,13 @@ public class DriftStore {
      */
     List<Served> history(String deployment) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("select at, model_id, primary_version from deployment_history"
+        List<Object[]> rows = entityManager.createNativeQuery("select at, model_id, primary_version, shadow_version from deployment_history"
                 + " where deployment_name = :d order by at, id").setParameter("d", deployment).getResultList();
         List<Served> history = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
             if (row[2] != null) {
-                history.add(new Served(instant(row[0]), ((Number) row[1]).longValue(), ((Number) row[2]).intValue()));
+                history.add(new Served(instant(row[0]), ((Number) row[1]).longValue(), ((Number) row[2]).intValue(),
+                        row[3] == null ? null : ((Number) row[3]).intValue()));
             }
         }
         return history;

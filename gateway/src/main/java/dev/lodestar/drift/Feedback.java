@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -15,6 +14,7 @@ import org.hibernate.Session;
 
 import dev.lodestar.audit.AuditAction;
 import dev.lodestar.audit.AuditLog;
+import dev.lodestar.deploy.model.Outcome;
 import dev.lodestar.deploy.model.PredictionId;
 import dev.lodestar.graphql.ApiException;
 
@@ -35,8 +35,6 @@ public class Feedback {
         GRAPHQL
     }
 
-    private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
-    private static final int MAX_ACTUAL = 1_000;
 
     /** An outcome that passed the checks. */
     record Checked(String text, PredictionId id, String actual) {
@@ -95,26 +93,13 @@ public class Feedback {
             if (outcome == null) {
                 throw ApiException.invalid("outcome " + i + " is empty");
             }
-            PredictionId id;
+            Outcome valid;
             try {
-                id = PredictionId.parse(outcome.predictionId());
+                valid = Outcome.of(outcome.predictionId(), outcome.actual());
             } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("outcome " + i + ": " + e.getMessage());
+                throw ApiException.invalid("outcome " + i + " (" + outcome.predictionId() + "): " + e.getMessage());
             }
-            String actual = outcome.actual();
-            if (actual == null || actual.isEmpty() || actual.length() > MAX_ACTUAL) {
-                throw ApiException.invalid("outcome " + i + " (" + outcome.predictionId() + "): actual must be 1 to " + MAX_ACTUAL
-                        + " characters");
-            }
-            if (id.answer() instanceof PredictionId.Value) {
-                String trimmed = actual.trim();
-                if (!DECIMAL.matcher(trimmed).matches() || !Double.isFinite(Double.parseDouble(trimmed))) {
-                    throw ApiException.invalid("outcome " + i + " (" + outcome.predictionId() + "): the prediction is a regression"
-                            + " value, so actual must be a decimal number, got '" + actual + "'");
-                }
-                actual = trimmed;
-            }
-            checked.add(new Checked(outcome.predictionId(), id, actual));
+            checked.add(new Checked(outcome.predictionId(), valid.id(), valid.actual()));
         }
         return checked;
     }

@@ -30,11 +30,6 @@ import dev.lodestar.lineage.LineageEdges;
 @Transactional
 public class WindowIntake {
 
-    /** Lineage edge kind: a model version scored a window's rows. */
-    public static final String SCORED = "SCORED";
-    /** Lineage edge kind: a deployment served a window's rows. */
-    public static final String SERVED = "SERVED";
-
     private static final Pattern PROCESS_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Pattern DEPLOYMENT = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Duration LONGEST_WINDOW = Duration.ofDays(1);
@@ -104,11 +99,6 @@ public class WindowIntake {
         return new Accepted(windows.size(), created, accepted);
     }
 
-    /** The lineage node of a window: {@code window:<deployment>:<version>:<start epoch second>}. */
-    public static String node(String deployment, int version, Instant start) {
-        return "window:" + deployment + ":" + version + ":" + start.getEpochSecond();
-    }
-
     private static Checked check(int index, WindowBatch.Window window) {
         String where = "window " + index;
         if (window == null) {
@@ -175,9 +165,9 @@ public class WindowIntake {
                 .setParameter("now", now).getResultList();
         boolean created = !inserted.isEmpty() && Boolean.TRUE.equals(inserted.get(0));
         if (created) {
-            String node = node(window.deployment(), window.version(), window.start());
-            lineage.record(LineageEdges.modelVersion(window.model(), window.version()), node, SCORED);
-            lineage.record("deployment:" + window.deployment(), node, SERVED);
+            String node = LineageEdges.window(window.deployment(), window.version(), window.start());
+            lineage.record(LineageEdges.modelVersion(window.model(), window.version()), node, LineageEdges.SCORED);
+            lineage.record("deployment:" + window.deployment(), node, LineageEdges.SERVED);
         }
         return created;
     }

@@ -77,7 +77,8 @@ public class Lineage {
         List<String> frontier = List.of(start);
         for (int level = 0; level < depth && !frontier.isEmpty(); level++) {
             List<String> next = new ArrayList<>();
-            for (Object[] row : edgesOf(frontier, downstream)) {
+            List<Object[]> rows = edgesOf(frontier, downstream);
+            for (Object[] row : rows) {
                 LineageEdge edge = new LineageEdge((String) row[0], (String) row[1], (String) row[2], toInstant(row[3]));
                 String other = downstream ? edge.to() : edge.from();
                 if (!nodes.contains(other) && nodes.size() >= config.maxNodes()) {
@@ -89,16 +90,28 @@ public class Lineage {
                     next.add(other);
                 }
             }
+            if (rows.size() == edgeLimit()) {
+                return true;
+            }
             frontier = next;
         }
         return false;
+    }
+
+    /**
+     * The most edges one level reads: a node with a very wide fan-out (a deployment has an edge per window of
+     * traffic) is cut there, and the graph says it was cut.
+     */
+    private int edgeLimit() {
+        return 4 * config.maxNodes();
     }
 
     @SuppressWarnings("unchecked")
     private List<Object[]> edgesOf(Collection<String> frontier, boolean downstream) {
         String column = downstream ? "from_node" : "to_node";
         return entityManager.createNativeQuery("select from_node, to_node, kind, created_at from lineage_edge where " + column
-                + " in (:nodes) order by created_at, from_node, to_node, kind").setParameter("nodes", frontier).getResultList();
+                + " in (:nodes) order by created_at, from_node, to_node, kind").setParameter("nodes", frontier)
+                .setMaxResults(edgeLimit()).getResultList();
     }
 
     /** The edges of a node, both ways. */

@@ -1,5 +1,6 @@
 package dev.lodestar.lineage;
 
+import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -100,6 +101,16 @@ public class LineageEdges {
 
     public static String deployment(String name) {
         return "deployment:" + name;
+    }
+
+    /** A window of a deployment's live traffic answered by one version: {@code window:<deployment>:<version>:<start epoch second>}. */
+    public static String window(String deployment, int version, Instant start) {
+        return "window:" + deployment + ":" + version + ":" + start.getEpochSecond();
+    }
+
+    /** An alert a monitor raised. */
+    public static String alert(long id) {
+        return "alert:" + id;
     }
 
     /** An OpenLineage job. */

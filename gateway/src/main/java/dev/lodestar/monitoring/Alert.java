@@ -31,9 +31,4 @@ public record Alert(
                 entity.monitorId == null ? null : entity.monitorId.toString(), model, entity.modelVersion, entity.windowStart,
                 entity.windowEnd, entity.report);
     }
-
-    /** The alert's lineage node. */
-    public static String node(long id) {
-        return "alert:" + id;
-    }
 }

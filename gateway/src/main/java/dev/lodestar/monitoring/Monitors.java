@@ -41,8 +41,6 @@ public class Monitors {
 
     /** The live performance metrics a PERFORMANCE_BELOW monitor may watch. */
     public static final Set<String> METRICS = Set.of("accuracy", "macro_f1", "rmse", "mae");
-    /** The lineage edge from a window to an alert raised on it. */
-    public static final String RAISED = "RAISED";
 
     private static final String CURSOR = "alerts";
     private static final int MAX_FEATURE = 200;
@@ -180,7 +178,7 @@ public class Monitors {
                 "deployment", alert.deploymentName, "kind", alert.kind, "version", version, "windowStart", start.toString(),
                 "windowEnd", end.toString()), message);
         if (version != null) {
-            lineage.record(window(alert.deploymentName, version, start), Alert.node(alert.id), RAISED);
+            lineage.record(LineageEdges.window(alert.deploymentName, version, start), LineageEdges.alert(alert.id), LineageEdges.RAISED);
         }
         for (WebhookEntity webhook : entityManager.createQuery("from WebhookEntity w order by w.id", WebhookEntity.class)
                 .getResultList()) {
@@ -233,11 +231,6 @@ public class Monitors {
         Map<Long, String> names = new HashMap<>();
         registry.byIds(alerts.stream().map(a -> a.modelId).distinct().toList()).forEach((id, m) -> names.put(id, m.name));
         return alerts.stream().map(a -> Alert.of(a, names.get(a.modelId))).toList();
-    }
-
-    /** The lineage node of a window of live traffic (as the drift intake names it). */
-    public static String window(String deployment, int version, Instant start) {
-        return "window:" + deployment + ":" + version + ":" + start.getEpochSecond();
     }
 
     /** True for the error metrics, where a monitor fires above its bound. */

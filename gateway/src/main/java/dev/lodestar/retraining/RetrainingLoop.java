@@ -23,7 +23,6 @@ import dev.lodestar.graphql.ApiException;
 import dev.lodestar.identity.Actor;
 import dev.lodestar.identity.CurrentActor;
 import dev.lodestar.lineage.LineageEdges;
-import dev.lodestar.monitoring.Alert;
 import dev.lodestar.monitoring.Monitors;
 import dev.lodestar.monitoring.model.AlertEntity;
 import dev.lodestar.registry.model.ModelAliasEntity;
@@ -54,8 +53,6 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class RetrainingLoop {
 
-    /** The lineage edge from an alert to the run of the retraining it started. */
-    public static final String TRIGGERED = "TRIGGERED";
 
     private static final Logger LOG = Logger.getLogger(RetrainingLoop.class);
     private static final int BATCH = 20;
@@ -185,6 +182,15 @@ public class RetrainingLoop {
             if (trigger == RetrainingTrigger.ON_ALERT) {
                 record(policy, trigger, alertId, plan, RetrainingStatus.SKIPPED, null, "retraining " + open.id
                         + " of this model is still open");
+            }
+            return;
+        }
+        // A request to the alias still waiting for approvers: a new version could not be proposed beside it.
+        var waiting = promotions.openRequest(modelId, policy.alias);
+        if (waiting.isPresent()) {
+            if (trigger == RetrainingTrigger.ON_ALERT) {
+                record(policy, trigger, alertId, plan, RetrainingStatus.SKIPPED, null, "promotion request "
+                        + waiting.get().id + " to " + policy.alias + " is still open");
             }
             return;
         }
@@ -320,7 +326,7 @@ public class RetrainingLoop {
         }
         TrainingJobEntity job = entityManager.find(TrainingJobEntity.class, retraining.jobId);
         if (job.runId != null && retraining.alertId != null) {
-            lineage.record(Alert.node(retraining.alertId), LineageEdges.run(job.runId), TRIGGERED);
+            lineage.record(LineageEdges.alert(retraining.alertId), LineageEdges.run(job.runId), LineageEdges.TRIGGERED);
         }
         if (job.status == JobStatus.FAILED || job.status == JobStatus.CANCELLED) {
             fail(retraining, "training job " + job.id + " ended " + job.status + (job.error == null ? "" : ": " + job.error));

@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import java.util.regex.Pattern;
 
-import dev.lodestar.deploy.model.PredictionId;
 import dev.lodestar.inference.drift.FeedbackBuffer;
 import dev.lodestar.inference.drift.LiveProfiles;
 import dev.lodestar.inference.drift.WindowShipment;
@@ -57,7 +55,6 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
 
     static final int DEADLINE_CHECK_ROWS = 64;
 
-    private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
     private final ServingState state;
     private final ShadowMirror shadows;
@@ -390,26 +387,15 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
         responses.onCompleted();
     }
 
-    /** One outcome, checked: its id a prediction id, its actual given, and a number for a regression's prediction. */
+    /** One outcome, checked as every side checks outcomes ({@link dev.lodestar.deploy.model.Outcome}). */
     private static WindowShipment.Outcome outcome(int index, Outcome outcome) throws StatusException {
-        PredictionId id;
         try {
-            id = PredictionId.parse(outcome.getPredictionId());
+            dev.lodestar.deploy.model.Outcome valid = dev.lodestar.deploy.model.Outcome.of(outcome.getPredictionId(), outcome.getActual());
+            return new WindowShipment.Outcome(outcome.getPredictionId(), valid.actual());
         } catch (IllegalArgumentException e) {
-            throw Status.INVALID_ARGUMENT.withDescription("outcome " + index + ": " + e.getMessage()).asException();
+            throw Status.INVALID_ARGUMENT.withDescription("outcome " + index + " (" + outcome.getPredictionId() + "): "
+                    + e.getMessage()).asException();
         }
-        String actual = outcome.getActual().strip();
-        if (actual.isEmpty()) {
-            throw Status.INVALID_ARGUMENT.withDescription("outcome " + index + " (" + outcome.getPredictionId()
-                    + "): the actual outcome is required").asException();
-        }
-        if (id.answer() instanceof PredictionId.Value
-                && (!DECIMAL.matcher(actual).matches() || !Double.isFinite(Double.parseDouble(actual)))) {
-            throw Status.INVALID_ARGUMENT.withDescription("outcome " + index + " (" + outcome.getPredictionId()
-                    + "): the prediction is a regression's, so the actual must be a decimal number, not '" + actual + "'")
-                    .asException();
-        }
-        return new WindowShipment.Outcome(outcome.getPredictionId(), actual);
     }
 
     private Deployment deployment(String name) throws StatusException {

@@ -30,7 +30,9 @@ public record PredictionId(String deployment, int version, Instant at, Answer an
 
     private static final Pattern DEPLOYMENT = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern UNIQUE = Pattern.compile("[a-z0-9-]{1,64}");
-    private static final Pattern SECOND = Pattern.compile("[0-9a-z]{1,13}");
+    private static final Pattern SECOND = Pattern.compile("[0-9a-z]{1,8}");
+    /** 9999-12-31T23:59:59Z: later times are no prediction's (and beyond what PostgreSQL's timestamps hold). */
+    private static final long LATEST_SECOND = 253_402_300_799L;
 
     public PredictionId {
         Objects.requireNonNull(answer, "answer");
@@ -129,9 +131,13 @@ public record PredictionId(String deployment, int version, Instant at, Answer an
             throw new IllegalArgumentException("not a prediction id (the version is not a number): " + text);
         }
         if (!SECOND.matcher(parts[2]).matches()) {
-            throw new IllegalArgumentException("not a prediction id (the time is not base 36): " + text);
+            throw new IllegalArgumentException("not a prediction id (the time is not a second in base 36): " + text);
         }
-        Instant at = Instant.ofEpochSecond(Long.parseLong(parts[2], 36));
+        long second = Long.parseLong(parts[2], 36);
+        if (second > LATEST_SECOND) {
+            throw new IllegalArgumentException("not a prediction id (the time is after the year 9999): " + text);
+        }
+        Instant at = Instant.ofEpochSecond(second);
         return new PredictionId(parts[0], version, at, answer(parts[3], text), parts[4]);
     }
 

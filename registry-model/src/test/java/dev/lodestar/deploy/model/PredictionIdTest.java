@@ -54,5 +54,21 @@ class PredictionIdTest {
         assertThatThrownBy(() -> PredictionId.parse("churn.1.t4c9k2.x1.a")).hasMessageContaining("must start with c, r");
         assertThatThrownBy(() -> PredictionId.parse("churn.1.t4c9k2.c1.A_B")).hasMessageContaining("unique part");
         assertThatThrownBy(() -> PredictionId.parse("churn.1.t4c9k2.c1.a".repeat(40))).hasMessageContaining("512");
+        assertThatThrownBy(() -> PredictionId.parse("churn.1.zzzzzzzzzzzzz.c1.a")).hasMessageContaining("second in base 36");
+        assertThatThrownBy(() -> PredictionId.parse("churn.1.zzzzzzzz.c1.a")).hasMessageContaining("year 9999");
+    }
+
+    @Test
+    void outcomesAreCheckedAgainstTheAnswerTheirIdCarries() {
+        String regression = new PredictionId("price", 1, AT, new PredictionId.Value(2.5), "x").toString();
+        String label = new PredictionId("churn", 1, AT, new PredictionId.Label("yes"), "x").toString();
+
+        assertThat(Outcome.of(regression, " 3.25 ").actual()).isEqualTo("3.25");
+        assertThat(Outcome.of(label, "no").actual()).isEqualTo("no");
+        assertThatThrownBy(() -> Outcome.of(regression, "three")).hasMessageContaining("decimal number");
+        assertThatThrownBy(() -> Outcome.of(regression, "NaN")).hasMessageContaining("decimal number");
+        assertThatThrownBy(() -> Outcome.of(label, "  ")).hasMessageContaining("required");
+        assertThatThrownBy(() -> Outcome.of(label, "x".repeat(1001))).hasMessageContaining("at most 1000");
+        assertThatThrownBy(() -> Outcome.of("nope", "1")).hasMessageContaining("not a prediction id");
     }
 }
