@@ -12,6 +12,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 
 import org.eclipse.microprofile.context.ManagedExecutor;
+import org.eclipse.microprofile.context.ThreadContext;
 import org.jboss.logging.Logger;
 
 import dev.lodestar.approvals.Promotions;
@@ -36,6 +37,7 @@ import dev.lodestar.retraining.model.RetrainingTrigger;
 import dev.lodestar.training.TrainingJobs;
 import dev.lodestar.training.model.JobStatus;
 import dev.lodestar.training.model.TrainingJobEntity;
+import io.quarkus.arc.Arc;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
@@ -83,8 +85,13 @@ public class RetrainingLoop {
         }
     }
 
+    /** No context of the caller: the request context of the tick that raised the alert ends before the sweep does. */
+    private static final ThreadContext NO_CONTEXT = ThreadContext.builder().propagated().cleared(ThreadContext.ALL_REMAINING)
+            .unchanged().build();
+
     void onAlert(@Observes(during = TransactionPhase.AFTER_SUCCESS) Monitors.AlertRaised raised) {
-        async.runAsync(this::sweep);
+        // Through the bean's proxy, so that the sweep activates a request context of its own.
+        async.runAsync(NO_CONTEXT.contextualRunnable(() -> Arc.container().instance(RetrainingLoop.class).get().sweep()));
     }
 
     @Scheduled(every = "${lodestar.retraining.poll-every:PT5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
