@@ -9,7 +9,6 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.UUID;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import dev.lodestar.testing.Fixtures;
@@ -21,17 +20,15 @@ import io.openlineage.client.transports.ApiKeyTokenProvider;
 import io.openlineage.client.transports.HttpConfig;
 import io.openlineage.client.transports.HttpTransport;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 
 /** The OpenLineage intake, fed by the official OpenLineage Java client's HTTP transport with a real client-credentials token. */
 @QuarkusTest
 class OpenLineageIntakeTest {
 
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
-
     OpenLineageClient client(String token) {
         HttpConfig config = new HttpConfig();
-        config.setUrl(URI.create("http://localhost:" + port));
+        config.setUrl(URI.create(RestAssured.baseURI + ":" + RestAssured.port));
         config.setEndpoint("/api/v1/lineage");
         ApiKeyTokenProvider auth = new ApiKeyTokenProvider();
         auth.setApiKey(token);
