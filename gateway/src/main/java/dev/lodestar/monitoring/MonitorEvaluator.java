@@ -129,7 +129,7 @@ public class MonitorEvaluator {
             LOG.warnf("Monitor %d: no drift report for %s: %s", monitor.id, monitor.deploymentName, e.getMessage());
             return new Long[] { monitor.id, null };
         }
-        Verdict verdict = judge(Monitor.of(monitor), report);
+        Verdict verdict = judge(Monitor.of(monitor), report, config.minDriftRows());
         if (!verdict.broken()) {
             return new Long[] { monitor.id, null };
         }
@@ -138,20 +138,23 @@ public class MonitorEvaluator {
         return new Long[] { monitor.id, alert == null ? null : alert.id };
     }
 
-    /** Whether {@code report} breaks {@code monitor}'s rule, and how, in words. */
-    static Verdict judge(Monitor monitor, DriftReport report) {
+    /**
+     * Whether {@code report} breaks {@code monitor}'s rule, and how, in words. Drift rules need at least
+     * {@code minDriftRows} rows: a handful of requests cannot tell drift from chance.
+     */
+    static Verdict judge(Monitor monitor, DriftReport report, int minDriftRows) {
         long rows = report.rows();
         return switch (monitor.kind()) {
             case DATASET_DRIFT -> {
                 List<String> drifted = report.features().stream().filter(FeatureDrift::drifted).map(FeatureDrift::feature).toList();
-                yield new Verdict(rows > 0 && report.datasetDrift(), "dataset drift on " + monitor.deployment() + ": "
+                yield new Verdict(rows >= minDriftRows && report.datasetDrift(), "dataset drift on " + monitor.deployment() + ": "
                         + drifted.size() + " of " + report.features().size() + " features drifted " + drifted + " over " + rows
                         + " rows");
             }
             case FEATURE_DRIFT -> {
                 FeatureDrift feature = report.features().stream().filter(f -> f.feature().equals(monitor.feature())).findFirst()
                         .orElse(null);
-                yield new Verdict(rows > 0 && feature != null && feature.drifted(), feature == null ? ""
+                yield new Verdict(rows >= minDriftRows && feature != null && feature.drifted(), feature == null ? ""
                         : "feature '" + feature.feature() + "' drifted on " + monitor.deployment() + ": " + feature.test() + " "
                                 + String.format(java.util.Locale.ROOT, "%.4f", feature.statistic()) + " against threshold "
                                 + feature.threshold() + " over " + rows + " rows");

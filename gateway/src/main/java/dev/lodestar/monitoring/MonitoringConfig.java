@@ -27,6 +27,10 @@ public interface MonitoringConfig {
     @WithDefault("PT15S")
     Duration grace();
 
+    /** The fewest rows a window needs before drift monitors judge it (fewer cannot tell drift from chance). */
+    @WithDefault("30")
+    int minDriftRows();
+
     /** Webhook deliveries. */
     Webhooks webhooks();
 
