@@ -3,7 +3,7 @@ package dev.lodestar.drift;
 import static dev.lodestar.drift.DriftFixtures.REPORT;
 import static dev.lodestar.drift.DriftFixtures.TIMELINE;
 import static dev.lodestar.drift.DriftFixtures.churnRows;
-import static dev.lodestar.drift.DriftFixtures.count;
+import static dev.lodestar.testing.TestDatabase.count;
 import static dev.lodestar.drift.DriftFixtures.features;
 import static dev.lodestar.drift.DriftFixtures.labels;
 import static dev.lodestar.drift.DriftFixtures.post;
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import dev.lodestar.deploy.model.PredictionId;
 import dev.lodestar.devstack.TestStack;
 import dev.lodestar.drift.sketch.Profile;
+import dev.lodestar.testing.TestDatabase;
 import dev.lodestar.testing.Fixtures;
 import dev.lodestar.testing.GraphQL;
 import dev.lodestar.testing.Tokens;
@@ -158,7 +159,7 @@ class DriftApiTest {
         assertThat(count("select count(*) from drift_window where deployment_name = ?", served.deployment())).isEqualTo(3);
 
         String node = "window:" + served.deployment() + ":" + served.version() + ":" + start.getEpochSecond();
-        assertThat(DriftFixtures.query("select from_node, kind from lineage_edge where to_node = ? order by kind", node))
+        assertThat(TestDatabase.query("select from_node, kind from lineage_edge where to_node = ? order by kind", node))
                 .extracting(r -> r[0] + " " + r[1])
                 .containsExactlyInAnyOrder("deployment:" + served.deployment() + " SERVED",
                         "model:" + served.model() + ":" + served.version() + " SCORED");
@@ -359,7 +360,7 @@ class DriftApiTest {
         assertThat(recorded.getString("recordReferenceProfile.createdBy")).isEqualTo("alice");
         assertThat(count("select count(*) from audit_event where action = 'REFERENCE_PROFILE_RECORDED' and resource_id = ?"
                 + " and actor_name = 'alice'", model + ":" + version)).isEqualTo(1);
-        byte[] predictions = (byte[]) DriftFixtures.query("select predictions from reference_profile r join registered_model m"
+        byte[] predictions = (byte[]) TestDatabase.query("select predictions from reference_profile r join registered_model m"
                 + " on m.id = r.model_id where m.name = ?", model).get(0)[0];
         assertThat(Profile.fromBytes(predictions).column("prediction").frequencies().keySet()).isSubsetOf("churn", "stay");
     }

@@ -3,11 +3,6 @@ package dev.lodestar.drift;
 import static io.restassured.RestAssured.given;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -15,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.lodestar.devstack.TestStack;
 import dev.lodestar.drift.sketch.ColumnKind;
 import dev.lodestar.drift.sketch.Profile;
 import dev.lodestar.drift.sketch.ProfileBuilder;
@@ -162,38 +156,5 @@ final class DriftFixtures {
     static Instant windowStart(int windowsAgo) {
         long now = Instant.now().getEpochSecond();
         return Instant.ofEpochSecond(now - now % 300 - 300L * windowsAgo);
-    }
-
-    /** The rows of a query, each as an array of its columns. */
-    static List<Object[]> query(String statement, Object... args) {
-        try (Connection connection = connect(); PreparedStatement prepared = connection.prepareStatement(statement)) {
-            for (int i = 0; i < args.length; i++) {
-                prepared.setObject(i + 1, args[i]);
-            }
-            List<Object[]> rows = new ArrayList<>();
-            try (ResultSet result = prepared.executeQuery()) {
-                int columns = result.getMetaData().getColumnCount();
-                while (result.next()) {
-                    Object[] row = new Object[columns];
-                    for (int c = 0; c < columns; c++) {
-                        row[c] = result.getObject(c + 1);
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** One number from a query. */
-    static long count(String statement, Object... args) {
-        return ((Number) query(statement, args).get(0)[0]).longValue();
-    }
-
-    private static Connection connect() throws SQLException {
-        TestStack.Addresses stack = TestStack.get();
-        return DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
     }
 }

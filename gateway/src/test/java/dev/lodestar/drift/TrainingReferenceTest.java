@@ -1,8 +1,8 @@
 package dev.lodestar.drift;
 
 import static dev.lodestar.drift.DriftFixtures.REPORT;
-import static dev.lodestar.drift.DriftFixtures.count;
-import static dev.lodestar.drift.DriftFixtures.query;
+import static dev.lodestar.testing.TestDatabase.count;
+import static dev.lodestar.testing.TestDatabase.query;
 import static dev.lodestar.testing.Fixtures.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -5,17 +5,9 @@ import static dev.lodestar.testing.Fixtures.createReadyVersion;
 import static dev.lodestar.testing.Fixtures.tribuoModel;
 import static dev.lodestar.testing.Fixtures.unique;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Supplier;
 
-import dev.lodestar.devstack.TestStack;
 import dev.lodestar.testing.GraphQL;
 
 /** Deployments, monitors, waiting and direct SQL for the monitoring and retraining tests. */
@@ -65,31 +57,6 @@ public final class MonitoringFixtures {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted", e);
             }
-        }
-    }
-
-    /** The rows of a query against the test database, each as an array of its columns. */
-    public static List<Object[]> query(String statement, Object... args) {
-        TestStack.Addresses stack = TestStack.get();
-        try (Connection connection = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
-                PreparedStatement prepared = connection.prepareStatement(statement)) {
-            for (int i = 0; i < args.length; i++) {
-                prepared.setObject(i + 1, args[i]);
-            }
-            List<Object[]> rows = new ArrayList<>();
-            try (ResultSet result = prepared.executeQuery()) {
-                int columns = result.getMetaData().getColumnCount();
-                while (result.next()) {
-                    Object[] row = new Object[columns];
-                    for (int c = 0; c < columns; c++) {
-                        row[c] = result.getObject(c + 1);
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new AssertionError(e);
         }
     }
 }

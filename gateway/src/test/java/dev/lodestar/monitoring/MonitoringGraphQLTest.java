@@ -4,7 +4,7 @@ import static dev.lodestar.monitoring.MonitoringFixtures.ALERTS;
 import static dev.lodestar.monitoring.MonitoringFixtures.CREATE_MONITOR;
 import static dev.lodestar.monitoring.MonitoringFixtures.await;
 import static dev.lodestar.monitoring.MonitoringFixtures.deployment;
-import static dev.lodestar.monitoring.MonitoringFixtures.query;
+import static dev.lodestar.testing.TestDatabase.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.lodestar.retraining;
 
 import static dev.lodestar.monitoring.MonitoringFixtures.CREATE_MONITOR;
 import static dev.lodestar.monitoring.MonitoringFixtures.await;
-import static dev.lodestar.monitoring.MonitoringFixtures.query;
+import static dev.lodestar.testing.TestDatabase.query;
 import static dev.lodestar.testing.Fixtures.createExperiment;
 import static dev.lodestar.testing.Fixtures.unique;
 import static io.restassured.RestAssured.given;

@@ -1,20 +1,14 @@
 package dev.lodestar.training;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.lodestar.devstack.TestStack;
 import dev.lodestar.testing.Fixtures;
 import dev.lodestar.testing.GraphQL;
+import dev.lodestar.testing.TestDatabase;
 import io.restassured.path.json.JsonPath;
 
 /** Datasets, training requests and direct SQL for the training tests. */
@@ -50,7 +44,7 @@ final class TrainingFixtures {
         }
         columns.append(']');
         UUID id = UUID.randomUUID();
-        sql("insert into dataset_version (id, name, version, artifact_id, sha256, rows, columns, profile, created_by, created_at)"
+        TestDatabase.update("insert into dataset_version (id, name, version, artifact_id, sha256, rows, columns, profile, created_by, created_at)"
                 + " values (?, ?, 1, ?, ?, ?, ?::jsonb, '{}'::jsonb, 'alice', now())", id, name,
                 UUID.fromString(artifact.getString("id")), artifact.getString("sha256"), (long) csv.split("\n").length - 1,
                 columns.toString());
@@ -102,45 +96,5 @@ final class TrainingFixtures {
     /** Waits until the job is finished. */
     static JsonPath finished(String job) {
         return await(job, Duration.ofSeconds(120), "SUCCEEDED", "FAILED", "CANCELLED");
-    }
-
-    /** Runs one statement against the test database. */
-    static int sql(String statement, Object... args) {
-        try (Connection connection = connect(); PreparedStatement prepared = connection.prepareStatement(statement)) {
-            for (int i = 0; i < args.length; i++) {
-                prepared.setObject(i + 1, args[i]);
-            }
-            return prepared.executeUpdate();
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** The rows of a query, each as an array of its columns. */
-    static List<Object[]> query(String statement, Object... args) {
-        try (Connection connection = connect(); PreparedStatement prepared = connection.prepareStatement(statement)) {
-            for (int i = 0; i < args.length; i++) {
-                prepared.setObject(i + 1, args[i]);
-            }
-            List<Object[]> rows = new ArrayList<>();
-            try (ResultSet result = prepared.executeQuery()) {
-                int columns = result.getMetaData().getColumnCount();
-                while (result.next()) {
-                    Object[] row = new Object[columns];
-                    for (int c = 0; c < columns; c++) {
-                        row[c] = result.getObject(c + 1);
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static Connection connect() throws SQLException {
-        TestStack.Addresses stack = TestStack.get();
-        return DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
     }
 }

@@ -10,8 +10,8 @@ import static dev.lodestar.training.TrainingFixtures.churnDataset;
 import static dev.lodestar.training.TrainingFixtures.dataset;
 import static dev.lodestar.training.TrainingFixtures.finished;
 import static dev.lodestar.training.TrainingFixtures.input;
-import static dev.lodestar.training.TrainingFixtures.query;
-import static dev.lodestar.training.TrainingFixtures.sql;
+import static dev.lodestar.testing.TestDatabase.query;
+import static dev.lodestar.testing.TestDatabase.update;
 import static dev.lodestar.training.TrainingFixtures.train;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -206,7 +206,7 @@ class TrainingGraphQLTest {
         UUID crashed = UUID.randomUUID();
         UUID exhausted = UUID.randomUUID();
         for (Object[] job : List.of(new Object[] { crashed, 1 }, new Object[] { exhausted, 3 })) {
-            sql("insert into training_job (id, status, spec, progress, stage, attempts, lease_owner, lease_until, created_by, created_at, started_at)"
+            update("insert into training_job (id, status, spec, progress, stage, attempts, lease_owner, lease_until, created_by, created_at, started_at)"
                     + " select ?, 'RUNNING', spec, 0.25, 'training', ?, 'crashed-gateway/0', now() - interval '1 second', 'alice', now(), now()"
                     + " from training_job where id = ?", job[0], job[1], UUID.fromString(template));
         }
