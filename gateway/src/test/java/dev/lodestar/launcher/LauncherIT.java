@@ -123,11 +123,14 @@ class LauncherIT {
 
         assertThat(demo.exit()).as(demo.output()).isZero();
         assertThat(demo.output()).contains("1. Dataset", "2. Training", "SUCCEEDED", "3. Model", "READY",
-                "4. Approval", "bob approved", "5. Deploy", "serves version 1", "6. Predict", "Where to look",
+                "4. Approval", "bob approved", "5. Deploy", "serves version 1", "6. Predict",
+                "dataset drift false", "dataset drift true", "10. Alert", "12. Request", "by system",
+                "deployment churn-demo serves version 2", "= version 1 (shifted traffic)", "= version 2 (after approval)",
+                "-RAISED-> alert:", "-TRIGGERED-> run:", "-PROMOTED-> deployment:churn-demo", "Where to look",
                 "/admin/deployments/churn-demo");
         assertThat(again.exit()).as(again.output()).isZero();
         assertThat(again.output()).as("the approval moved champion; the deployment followed and the server swapped")
-                .contains("champion -> version 2", "serves version 2");
+                .contains("champion -> version 3", "serves version 3", "deployment churn-demo serves version 4");
         Map<String, String> stackEnv = stackEnv();
         String predictor = clientToken(stackEnv, stackEnv.get("LODESTAR_PREDICTOR_CLIENT_ID"),
                 stackEnv.get("LODESTAR_PREDICTOR_CLIENT_SECRET"));

@@ -172,6 +172,7 @@ public final class Stack {
                     env.put("LODESTAR_INFERENCE_CLIENT_SECRET", settings.inferenceClientSecret());
                     env.put("LODESTAR_SERVING_POLL", "1s");
                     env.put("LODESTAR_INFERENCE_CACHE_DIR", settings.data().resolve("inference-cache").toString());
+                    env.put("LODESTAR_DRIFT_WINDOW", settings.driftWindow().toString());
                     return builder;
                 }, settings.home().resolve(INFERENCE_JAR)));
         StackProcess gateway = processes.get("gateway");
@@ -191,6 +192,8 @@ public final class Stack {
                     env.put("LODESTAR_OIDC_ISSUER", settings.issuer());
                     env.put("LODESTAR_GATEWAY_CLIENT_SECRET", settings.gatewayClientSecret());
                     env.put("LODESTAR_ARTIFACTS_DIR", settings.data().resolve("artifacts").toString());
+                    // Monitors judge the windows the inference server cuts: both read the same length.
+                    env.put("LODESTAR_DRIFT_WINDOW", settings.driftWindow().toString());
                     return builder;
                 }, settings.home().resolve(GATEWAY_JAR)));
         return components;
@@ -353,6 +356,7 @@ public final class Stack {
         env.put("LODESTAR_LINEAGE_CLIENT_SECRET", settings.externalIssuer().isPresent()
                 ? System.getenv().getOrDefault("LODESTAR_LINEAGE_CLIENT_SECRET", "")
                 : RealmFile.of(settings.home()).clientSecret(RealmFile.LINEAGE_CLIENT, System.getenv()));
+        env.put("LODESTAR_DRIFT_WINDOW", settings.driftWindow().toString());
         StringBuilder text = new StringBuilder("# Written by ./lodestar up; removed by ./lodestar down.\n");
         env.forEach((key, value) -> text.append(key).append('=').append(shellQuote(value)).append('\n'));
         Path file = settings.data().resolve("stack.env");

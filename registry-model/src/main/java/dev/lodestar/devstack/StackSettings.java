@@ -1,6 +1,8 @@
 package dev.lodestar.devstack;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,11 +24,18 @@ import java.util.Optional;
  * @param gatewayClientSecret secret of the {@code lodestar-gateway} client ({@code LODESTAR_GATEWAY_CLIENT_SECRET})
  * @param predictorClientSecret secret of the {@code lodestar-predictor} client ({@code LODESTAR_PREDICTOR_CLIENT_SECRET})
  * @param inferenceClientSecret secret of the {@code lodestar-inference} client ({@code LODESTAR_INFERENCE_CLIENT_SECRET})
+ * @param driftWindow    length of the live drift windows, the same for the inference server (which cuts and ships
+ *                       them) and the gateway (whose monitors judge them) ({@code LODESTAR_DRIFT_WINDOW}, ISO-8601,
+ *                       default {@code PT30S} so a local stack shows drift and alerts within a minute; the
+ *                       applications' own default is {@code PT5M})
  */
 public record StackSettings(Path home, Path data, int gatewayPort, int grpcPort, int inferenceManagementPort,
         int keycloakPort, int keycloakManagementPort, int dbPort, Optional<Database> externalDatabase,
         Optional<String> externalIssuer, String gatewayClientSecret, String predictorClientSecret,
-        String inferenceClientSecret) {
+        String inferenceClientSecret, Duration driftWindow) {
+
+    /** The drift window of a local stack when {@code LODESTAR_DRIFT_WINDOW} is not set. */
+    public static final Duration DEFAULT_DRIFT_WINDOW = Duration.ofSeconds(30);
 
     /** Connection to a PostgreSQL database. */
     public record Database(String jdbcUrl, String user, String password) {
@@ -70,7 +79,7 @@ public record StackSettings(Path home, Path data, int gatewayPort, int grpcPort,
                 port(env, "LODESTAR_KEYCLOAK_PORT", 8180),
                 port(env, "LODESTAR_KEYCLOAK_MANAGEMENT_PORT", 9190),
                 port(env, "LODESTAR_DB_PORT", 5433),
-                database, issuer, gatewaySecret, predictorSecret, inferenceSecret);
+                database, issuer, gatewaySecret, predictorSecret, inferenceSecret, driftWindow(env));
     }
 
     /** True when this stack runs its own PostgreSQL: for Lodestar's data, for a local Keycloak, or both. */
@@ -92,6 +101,22 @@ public record StackSettings(Path home, Path data, int gatewayPort, int grpcPort,
     /** The gateway's base URL. */
     public String gatewayUrl() {
         return "http://localhost:" + gatewayPort;
+    }
+
+    private static Duration driftWindow(Map<String, String> env) {
+        String value = env.get("LODESTAR_DRIFT_WINDOW");
+        if (value == null || value.isBlank()) {
+            return DEFAULT_DRIFT_WINDOW;
+        }
+        try {
+            Duration window = Duration.parse(value.trim());
+            if (window.isNegative() || window.getSeconds() < 1 || window.getNano() != 0) {
+                throw new InvalidSetting("LODESTAR_DRIFT_WINDOW must be a whole number of seconds, at least 1, got " + value);
+            }
+            return window;
+        } catch (DateTimeParseException e) {
+            throw new InvalidSetting("LODESTAR_DRIFT_WINDOW must be an ISO-8601 duration such as PT30S or PT5M, got " + value);
+        }
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {
