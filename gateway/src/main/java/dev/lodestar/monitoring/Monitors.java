@@ -180,12 +180,14 @@ public class Monitors {
         if (version != null) {
             lineage.record(LineageEdges.window(alert.deploymentName, version, start), LineageEdges.alert(alert.id), LineageEdges.RAISED);
         }
-        for (WebhookEntity webhook : entityManager.createQuery("from WebhookEntity w order by w.id", WebhookEntity.class)
-                .getResultList()) {
+        List<WebhookEntity> webhooks = entityManager.createQuery("from WebhookEntity w order by w.id", WebhookEntity.class)
+                .getResultList();
+        String payload = webhooks.isEmpty() ? null : WebhookPayloads.of(alert, registry.byIds(List.of(modelId)).get(modelId).name);
+        for (WebhookEntity webhook : webhooks) {
             WebhookDeliveryEntity delivery = new WebhookDeliveryEntity();
             delivery.webhookId = webhook.id;
             delivery.alertId = alert.id;
-            delivery.payload = WebhookPayloads.of(alert, registry.byIds(List.of(modelId)).get(modelId).name);
+            delivery.payload = payload;
             delivery.status = DeliveryStatus.PENDING;
             delivery.nextAttemptAt = alert.at;
             delivery.createdAt = alert.at;
