@@ -46,8 +46,8 @@ public enum MlflowErrorCode {
             case UNAUTHENTICATED -> UNAUTHENTICATED;
             case FORBIDDEN -> PERMISSION_DENIED;
             case NOT_FOUND -> RESOURCE_DOES_NOT_EXIST;
-            case INVALID_ARGUMENT, CONFLICT -> INVALID_PARAMETER_VALUE;
-            case INTERNAL -> INTERNAL_ERROR;
+            case INVALID_ARGUMENT, CONFLICT, LIMIT_EXCEEDED -> INVALID_PARAMETER_VALUE;
+            case INTERNAL, TIMEOUT -> INTERNAL_ERROR;
         };
     }
 
