@@ -21,7 +21,7 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * {@code lodestar.graphql.max-execution-time}, set low enough here for a real document to pass it: ten batches of
  * a thousand metric points, then an experiment, in one mutation. The fields resolved before the limit are written
- * whole, the rest answer {@code TIMEOUT} and write nothing.
+ * whole; the rest are not resolved and write nothing, and the answer says {@code TIMEOUT}.
  */
 @QuarkusTest
 @TestProfile(GraphQLExecutionTimeTest.ShortExecutionTime.class)
@@ -51,15 +51,12 @@ class GraphQLExecutionTimeTest {
 
         var response = GraphQL.as("alice").call(document.toString(), "metrics", metrics, "name", name);
 
-        List<String> codes = response.codes();
-        assertThat(codes).isNotEmpty().containsOnly("TIMEOUT");
+        // A timed-out logBatch is a null Run!, which empties data; what was written tells which fields ran.
+        assertThat(response.codes()).isNotEmpty().containsOnly("TIMEOUT");
         assertThat(response.message()).contains("lodestar.graphql.max-execution-time");
-        assertThat(response.json().getString("data.b0.id")).isEqualTo(run);
-        assertThat(response.json().getMap("data.createExperiment")).isNull();
         assertThat(TestDatabase.count("select count(*) from experiment where name = ?", name)).isZero();
-        // Every field but those timed out resolved, and each resolved batch wrote its thousand points.
-        long resolvedBatches = 10 - (codes.size() - 1);
-        assertThat(TestDatabase.count("select count(*) from metric where run_id = ?::uuid", run))
-                .isEqualTo(resolvedBatches * 1_000);
+        long points = TestDatabase.count("select count(*) from metric where run_id = ?::uuid", run);
+        assertThat(points % 1_000).as("each batch written whole or not at all").isZero();
+        assertThat(points).as("the batches after the limit not written").isLessThan(10_000);
     }
 }

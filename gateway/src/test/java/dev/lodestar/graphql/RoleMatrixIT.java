@@ -93,6 +93,11 @@ class RoleMatrixIT {
         }
         assertThat(declared).as("operations declared in the code but missing from the schema").isEmpty();
 
+        String table = AccessTable.markdown(calls.stream().map(Call::operation).toList());
+        Path root = Path.of(System.getProperty("lodestar.root", "..")).toAbsolutePath().normalize();
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target/graphql-access.md"), table);
+
         int made = 0;
         List<String> failures = new ArrayList<>();
         // Refused calls first, admitted ones after.
@@ -131,10 +136,6 @@ class RoleMatrixIT {
         assertThat(failures).as("calls whose outcome differs from the declared roles").isEmpty();
         assertThat(made).isEqualTo(calls.size() * callers.size());
 
-        String table = AccessTable.markdown(calls.stream().map(Call::operation).toList());
-        Path root = Path.of(System.getProperty("lodestar.root", "..")).toAbsolutePath().normalize();
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target/graphql-access.md"), table);
         assertThat(Files.readString(root.resolve("docs/graphql-access.md")))
                 .as("docs/graphql-access.md is stale: copy gateway/target/graphql-access.md over it")
                 .isEqualTo(table);
