@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,28 +20,30 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * {@code lodestar.graphql.max-execution-time}, set low enough here for a real document to pass it: ten batches of
- * a thousand metric points, then an experiment, in one mutation. The fields resolved before the limit are written
+ * {@code lodestar.graphql.max-execution-time}, set low enough here for a real document to pass it: twenty batches
+ * of a thousand metric points, then an experiment, in one mutation. The fields resolved before the limit are written
  * whole; the rest are not resolved and write nothing, and the answer says {@code TIMEOUT}.
  */
 @QuarkusTest
 @TestProfile(GraphQLExecutionTimeTest.ShortExecutionTime.class)
 class GraphQLExecutionTimeTest {
 
-    /** A limit of 200 ms. */
+    private static final int BATCHES = 20;
+
+    /** A limit of 500 ms. */
     public static class ShortExecutionTime implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("lodestar.graphql.max-execution-time", "200ms");
+            return Map.of("lodestar.graphql.max-execution-time", "500ms");
         }
     }
 
     @Test
     void fieldsAfterTheLimitAnswerTimeoutAndWriteNothing() {
-        String run = createRun(createExperiment(unique("slow")), "slow");
+        String run = withinTheLimit(() -> createRun(withinTheLimit(() -> createExperiment(unique("slow"))), "slow"));
         String name = unique("after-the-limit");
         StringBuilder document = new StringBuilder("mutation($metrics: [MetricInput!], $name: String!) {");
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < BATCHES; i++) {
             document.append(" b").append(i).append(": logBatch(runId: \"").append(run).append("\", metrics: $metrics) { id }");
         }
         document.append(" createExperiment(name: $name) { id } }");
@@ -57,6 +60,25 @@ class GraphQLExecutionTimeTest {
         assertThat(TestDatabase.count("select count(*) from experiment where name = ?", name)).isZero();
         long points = TestDatabase.count("select count(*) from metric where run_id = ?::uuid", run);
         assertThat(points % 1_000).as("each batch written whole or not at all").isZero();
-        assertThat(points).as("the batches after the limit not written").isLessThan(10_000);
+        assertThat(points).as("the batches after the limit not written").isLessThan(BATCHES * 1_000L);
+    }
+
+    /**
+     * A fixture call, tried again while the gateway is still warming up (its first requests load classes and can
+     * pass a short limit on their own).
+     */
+    private static String withinTheLimit(Supplier<String> fixture) {
+        AssertionError last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                return fixture.get();
+            } catch (AssertionError e) {
+                if (!e.getMessage().contains("TIMEOUT")) {
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
     }
 }
