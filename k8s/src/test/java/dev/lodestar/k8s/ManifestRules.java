@@ -194,7 +194,9 @@ final class ManifestRules {
                 problems.add(where + ": " + kind + " probe on port " + portText(http.getPort())
                         + ", which the container does not declare");
             }
-            String repository = container.getImage().substring(0, container.getImage().lastIndexOf(':'));
+            String image = container.getImage() == null ? "" : container.getImage();
+            String repository = image.lastIndexOf(':') > image.lastIndexOf('/') ? image.substring(0, image.lastIndexOf(':'))
+                    : image;
             Set<String> paths = HEALTH_PATHS.get(repository);
             if (paths != null && !paths.contains(http.getPath())) {
                 problems.add(where + ": " + kind + " probe on " + http.getPath() + ", not a health endpoint of "

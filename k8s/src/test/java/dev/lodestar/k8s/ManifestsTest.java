@@ -82,13 +82,13 @@ class ManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void gatewayTakesItsCredentialsAndFormKeyFromSecrets(String overlay) {
         JsonNode gateway = find(render(overlay), "Deployment", "gateway");
-        String container = gateway.at("/spec/template/spec/containers/0").toString();
+        String pod = gateway.at("/spec/template/spec").toString();
 
         for (String variable : List.of("LODESTAR_DB_PASSWORD", "LODESTAR_GATEWAY_CLIENT_SECRET", "LODESTAR_ADMIN_FORM_KEY")) {
             JsonNode env = envVar(gateway, variable);
             assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).as(variable).isNotEmpty();
         }
-        assertThat(container).contains("/var/lib/lodestar/artifacts", "lodestar-artifacts");
+        assertThat(pod).contains("/var/lib/lodestar/artifacts", "\"claimName\":\"lodestar-artifacts\"");
     }
 
     static List<ObjectNode> render(String overlay) {

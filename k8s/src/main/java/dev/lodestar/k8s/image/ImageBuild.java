@@ -69,6 +69,8 @@ public final class ImageBuild {
     private static LayerContent runtimeLayer(Path runtime, SharedLibraries libraries) throws IOException {
         LayerContent layer = new LayerContent()
                 .directory("/tmp", 01777)
+                .directory("/proc", 0555)
+                .directory("/dev", 0755)
                 .text("/etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\n"
                         + "lodestar:x:" + ImageSpec.USER + ":" + ImageSpec.USER + ":Lodestar:/tmp:/sbin/nologin\n")
                 .text("/etc/group", "root:x:0:\nlodestar:x:" + ImageSpec.USER + ":\n")

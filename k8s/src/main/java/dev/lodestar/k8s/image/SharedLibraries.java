@@ -24,6 +24,9 @@ final class SharedLibraries {
     private static final Pattern RESOLVED = Pattern.compile("=>\\s+(/\\S+)\\s+\\(0x");
     private static final Pattern LOADER = Pattern.compile("^\\s*(/\\S+)\\s+\\(0x");
 
+    /** The runtime's libraries for windows, splash screens and sound, which a server never loads. */
+    private static final Set<String> DESKTOP_ONLY = Set.of("libawt_xawt.so", "libsplashscreen.so", "libjsound.so");
+
     private final Set<Path> libraries = new TreeSet<>();
     private final Path scratch;
 
@@ -34,7 +37,8 @@ final class SharedLibraries {
     /** Adds the dependencies of every ELF file under {@code tree}. */
     SharedLibraries ofTree(Path tree) throws IOException, InterruptedException {
         try (Stream<Path> walk = Files.walk(tree)) {
-            for (Path file : walk.filter(Files::isRegularFile).filter(SharedLibraries::isElf).toList()) {
+            for (Path file : walk.filter(Files::isRegularFile).filter(SharedLibraries::isElf)
+                    .filter(f -> !DESKTOP_ONLY.contains(f.getFileName().toString())).toList()) {
                 ldd(file);
             }
         }
