@@ -30,8 +30,9 @@ final class Chroot implements AutoCloseable {
         Path root = image.rootfs;
         Files.createDirectories(root.resolve("proc"));
         Files.createDirectories(root.resolve("dev"));
-        List<String> line = new ArrayList<>(List.of("unshare", "-Urmpf", "--mount-proc=" + root.resolve("proc"),
-                "sh", "-c", "mount --rbind /dev \"$0/dev\" && exec chroot \"$0\" \"$@\"", root.toString()));
+        List<String> line = new ArrayList<>(List.of(tool("unshare"), "-Urmpf", "--mount-proc=" + root.resolve("proc"),
+                tool("sh"), "-c", tool("mount") + " --rbind /dev \"$0/dev\" && exec " + tool("chroot") + " \"$0\" \"$@\"",
+                root.toString()));
         line.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().clear();
@@ -41,6 +42,17 @@ final class Chroot implements AutoCloseable {
         }
         builder.environment().putAll(env);
         return new Chroot(builder.start(), log);
+    }
+
+    /** A host tool by its absolute path, so the image's PATH can be passed on unchanged. */
+    private static String tool(String name) {
+        for (String folder : List.of("/usr/bin", "/usr/sbin", "/bin", "/sbin")) {
+            Path candidate = Path.of(folder, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IllegalStateException(name + " is not installed (util-linux and coreutils provide unshare, mount and chroot)");
     }
 
     /** Runs to the end and returns the exit code. */
