@@ -29,8 +29,11 @@ class ImagesIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** Each image is unpacked once for all tests: the archives are large and the tests only read them. */
     @TempDir
-    Path work;
+    static Path work;
+
+    private static final Map<String, ImageArchive> UNPACKED = new java.util.HashMap<>();
 
     @Test
     void archivesCarryTheManifestsTagsAndRunAsUser10001() throws Exception {
@@ -115,10 +118,15 @@ class ImagesIT {
         }
     }
 
-    private ImageArchive unpack(String name) throws Exception {
-        Path archive = Path.of(System.getProperty("lodestar.images"), name + "-" + Overlays.version() + ".tar");
-        assertThat(archive).exists();
-        return ImageArchive.unpack(archive, work.resolve(name));
+    private static synchronized ImageArchive unpack(String name) throws Exception {
+        ImageArchive unpacked = UNPACKED.get(name);
+        if (unpacked == null) {
+            Path archive = Path.of(System.getProperty("lodestar.images"), name + "-" + Overlays.version() + ".tar");
+            assertThat(archive).exists();
+            unpacked = ImageArchive.unpack(archive, work.resolve(name));
+            UNPACKED.put(name, unpacked);
+        }
+        return unpacked;
     }
 
     private static void awaitStatus(Chroot process, String url, int status, Duration limit) throws Exception {

@@ -37,6 +37,14 @@ public final class ImageBuild {
         Path inferenceJar = require(root.resolve("inference-grpc/target/inference-grpc.jar"));
         Path inferenceLib = require(root.resolve("inference-grpc/target/lib"));
 
+        Path gatewayArchive = output.resolve("gateway-" + version + ".tar");
+        Path inferenceArchive = output.resolve("inference-" + version + ".tar");
+        Path builder = Path.of(ImageBuild.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (upToDate(List.of(gatewayArchive, inferenceArchive), List.of(quarkusApp, inferenceJar, inferenceLib, builder))) {
+            System.out.println("Images are up to date: " + gatewayArchive + ", " + inferenceArchive);
+            return;
+        }
+
         long started = System.nanoTime();
         Path scratch = output.resolve("work");
         delete(scratch);
@@ -50,7 +58,7 @@ public final class ImageBuild {
                 .ofTree(runtime).ofJarsIn(quarkusApp);
         new OciArchive().write(gateway,
                 List.of(runtimeLayer(runtime, gatewayLibs), new LayerContent().tree("/app", quarkusApp)),
-                output.resolve("gateway-" + version + ".tar"), scratch);
+                gatewayArchive, scratch);
 
         ImageSpec inference = new ImageSpec("lodestar/inference", version,
                 concat(JAVA, "-jar", "/app/inference-grpc.jar"), "/app", List.of(9090, 9091));
@@ -59,7 +67,7 @@ public final class ImageBuild {
         new OciArchive().write(inference,
                 List.of(runtimeLayer(runtime, inferenceLibs), new LayerContent()
                         .file("/app/inference-grpc.jar", inferenceJar).tree("/app/lib", inferenceLib)),
-                output.resolve("inference-" + version + ".tar"), scratch);
+                inferenceArchive, scratch);
 
         delete(scratch);
         System.out.printf("Built %s and %s in %s in %.1f s%n", gateway.reference(), inference.reference(), output,
@@ -86,6 +94,26 @@ public final class ImageBuild {
             layer.file("/opt/java/lib/security/cacerts", systemCacerts);
         }
         return layer;
+    }
+
+    /** Whether every archive exists and is newer than every file of the inputs. */
+    private static boolean upToDate(List<Path> archives, List<Path> inputs) throws IOException {
+        long oldestArchive = Long.MAX_VALUE;
+        for (Path archive : archives) {
+            if (!Files.isRegularFile(archive)) {
+                return false;
+            }
+            oldestArchive = Math.min(oldestArchive, Files.getLastModifiedTime(archive).toMillis());
+        }
+        for (Path input : inputs) {
+            try (Stream<Path> walk = Files.walk(input)) {
+                long newest = walk.mapToLong(p -> p.toFile().lastModified()).max().orElse(Long.MAX_VALUE);
+                if (newest >= oldestArchive) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static List<String> concat(List<String> head, String... tail) {
