@@ -27,7 +27,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
  * Renders a kustomization the way {@code kubectl kustomize} (Kustomize v5) does, for the features Lodestar's
  * manifests use: {@code resources} (files and kustomization folders), {@code namespace},
  * {@code configMapGenerator} (files and literals, with the content hash suffix and the references to the map
- * rewritten) and {@code patches} with a kind and name target and an inline JSON 6902 patch. Anything else in a
+ * rewritten), {@code patches} with a kind and name target and an inline JSON 6902 patch, and {@code images}
+ * (what {@code kustomize edit set image} writes: newName, newTag). Anything else in a
  * kustomization is refused, so a manifest that needs more cannot pass unnoticed.
  */
 final class Kustomize {
@@ -40,7 +41,7 @@ final class Kustomize {
     }
 
     private static final Set<String> FIELDS = Set.of("apiVersion", "kind", "resources", "namespace",
-            "configMapGenerator", "patches");
+            "configMapGenerator", "patches", "images");
     private static final Set<String> CLUSTER_KINDS = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
             "PersistentVolume", "StorageClass", "CustomResourceDefinition");
 
@@ -80,6 +81,9 @@ final class Kustomize {
         }
         for (JsonNode patch : kustomization.path("patches")) {
             applyPatch(folder, objects, patch);
+        }
+        for (JsonNode image : kustomization.path("images")) {
+            setImage(objects, image);
         }
         String namespace = kustomization.path("namespace").asText(null);
         for (ObjectNode object : objects) {
@@ -219,6 +223,26 @@ final class Kustomize {
                 }
             }
             default -> throw new RenderException(where + ": operation '" + op + "' is not supported");
+        }
+    }
+
+    /** Replaces the name and/or tag of every container image whose name (without tag) is the entry's name. */
+    private static void setImage(List<ObjectNode> objects, JsonNode image) {
+        String name = image.path("name").asText();
+        for (ObjectNode object : objects) {
+            for (String list : List.of("containers", "initContainers")) {
+                for (JsonNode container : object.at("/spec/template/spec/" + list)) {
+                    String current = container.path("image").asText();
+                    int colon = current.lastIndexOf(':');
+                    String repository = colon > current.lastIndexOf('/') ? current.substring(0, colon) : current;
+                    String tag = colon > current.lastIndexOf('/') ? current.substring(colon + 1) : null;
+                    if (repository.equals(name)) {
+                        String newName = image.path("newName").asText(repository);
+                        String newTag = image.path("newTag").asText(tag);
+                        ((ObjectNode) container).put("image", newTag == null ? newName : newName + ":" + newTag);
+                    }
+                }
+            }
         }
     }
 

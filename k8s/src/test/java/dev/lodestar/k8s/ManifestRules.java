@@ -178,7 +178,7 @@ final class ManifestRules {
         if (tag.equals("latest") || !tag.matches("v?\\d+(\\.\\d+)*([.-][A-Za-z0-9.]+)?")) {
             problems.add(where + ": image " + image + " is not pinned to a version");
         }
-        if (repository.startsWith("lodestar/") && !tag.equals(version)) {
+        if (repository.matches("(.+/)?lodestar/(gateway|inference)") && !tag.equals(version)) {
             problems.add(where + ": image " + image + " is not the built tag " + repository + ":" + version);
         }
     }
@@ -197,7 +197,7 @@ final class ManifestRules {
             String image = container.getImage() == null ? "" : container.getImage();
             String repository = image.lastIndexOf(':') > image.lastIndexOf('/') ? image.substring(0, image.lastIndexOf(':'))
                     : image;
-            Set<String> paths = HEALTH_PATHS.get(repository);
+            Set<String> paths = HEALTH_PATHS.get(repository.replaceFirst("^.+/(lodestar/(gateway|inference))$", "$1"));
             if (paths != null && !paths.contains(http.getPath())) {
                 problems.add(where + ": " + kind + " probe on " + http.getPath() + ", not a health endpoint of "
                         + repository + " " + paths);

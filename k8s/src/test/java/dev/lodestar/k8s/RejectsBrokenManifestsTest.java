@@ -15,6 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * Each rule of {@link ManifestRules} and the renderer's strictness, shown to fail: a copy of the manifests is
  * broken in one place, and the check names that place.
@@ -124,6 +126,20 @@ class RejectsBrokenManifestsTest {
         breakIn("overlays/dev/kustomization.yaml", "namespace: lodestar", "namespace: lodestar\ncommonLabels:\n  a: b");
         assertThatThrownBy(() -> Kustomize.render(copy.resolve("overlays/dev")))
                 .hasMessageContaining("kustomization field 'commonLabels' is not supported");
+    }
+
+    @Test
+    void aRegistryChosenWithSetImageKeepsTheRulesButAnotherTagDoesNot() throws IOException {
+        copyManifests();
+        breakIn("overlays/prod/kustomization.yaml", "namespace: lodestar\n", "namespace: lodestar\nimages:\n"
+                + "  - name: lodestar/gateway\n    newName: registry.example.com/lodestar/gateway\n"
+                + "  - name: lodestar/inference\n    newName: registry.example.com/lodestar/inference\n    newTag: 0.0.1\n");
+
+        List<ObjectNode> rendered = Kustomize.render(copy.resolve("overlays/prod"));
+
+        assertThat(rendered.toString()).contains("registry.example.com/lodestar/gateway:" + Overlays.version());
+        assertThat(ManifestRules.check(rendered, Overlays.version())).singleElement().asString()
+                .contains("image registry.example.com/lodestar/inference:0.0.1 is not the built tag");
     }
 
     @Test
