@@ -54,7 +54,7 @@ public final class ImageBuild {
 
         ImageSpec gateway = new ImageSpec("lodestar/gateway", version,
                 concat(JAVA, "-jar", "/app/quarkus-run.jar"), "/app", List.of(8080));
-        SharedLibraries gatewayLibs = new SharedLibraries(scratch.resolve("native"))
+        SharedLibraries gatewayLibs = new SharedLibraries(runtime, scratch.resolve("native"))
                 .ofTree(runtime).ofJarsIn(quarkusApp);
         new OciArchive().write(gateway,
                 List.of(runtimeLayer(runtime, gatewayLibs), new LayerContent().tree("/app", quarkusApp)),
@@ -62,7 +62,7 @@ public final class ImageBuild {
 
         ImageSpec inference = new ImageSpec("lodestar/inference", version,
                 concat(JAVA, "-jar", "/app/inference-grpc.jar"), "/app", List.of(9090, 9091));
-        SharedLibraries inferenceLibs = new SharedLibraries(scratch.resolve("native"))
+        SharedLibraries inferenceLibs = new SharedLibraries(runtime, scratch.resolve("native"))
                 .ofTree(runtime).ofJarsIn(inferenceLib);
         new OciArchive().write(inference,
                 List.of(runtimeLayer(runtime, inferenceLibs), new LayerContent()

@@ -23,14 +23,21 @@ final class SharedLibraries {
 
     private static final Pattern RESOLVED = Pattern.compile("=>\\s+(/\\S+)\\s+\\(0x");
     private static final Pattern LOADER = Pattern.compile("^\\s*(/\\S+)\\s+\\(0x");
+    private static final Pattern MISSING = Pattern.compile("^\\s*(\\S+)\\s+=>\\s+not found");
 
     /** The runtime's libraries for windows, splash screens and sound, which a server never loads. */
     private static final Set<String> DESKTOP_ONLY = Set.of("libawt_xawt.so", "libsplashscreen.so", "libjsound.so");
 
     private final Set<Path> libraries = new TreeSet<>();
+    private final Path runtime;
     private final Path scratch;
 
-    SharedLibraries(Path scratch) {
+    /**
+     * @param runtime the image's Java runtime, whose own libraries (libjvm.so and the rest) need not come from the host
+     * @param scratch where native libraries inside jars are unpacked to be examined
+     */
+    SharedLibraries(Path runtime, Path scratch) {
+        this.runtime = runtime;
         this.scratch = scratch;
     }
 
@@ -89,12 +96,23 @@ final class SharedLibraries {
         String output = new String(process.getInputStream().readAllBytes());
         process.waitFor();
         for (String line : output.split("\n")) {
+            Matcher missing = MISSING.matcher(line);
+            if (missing.find() && !inRuntime(missing.group(1))) {
+                throw new IllegalStateException(file.getFileName() + " needs " + missing.group(1) + ", which is not"
+                        + " installed on this machine; install it (Debian: libgomp1 for libgomp.so.1) and build again");
+            }
             Matcher resolved = RESOLVED.matcher(line);
             Matcher loader = LOADER.matcher(line);
             Path library = resolved.find() ? Path.of(resolved.group(1)) : loader.find() ? Path.of(loader.group(1)) : null;
             if (library != null && isSystemLibrary(library.normalize())) {
                 libraries.add(library.normalize());
             }
+        }
+    }
+
+    private boolean inRuntime(String name) throws IOException {
+        try (Stream<Path> walk = Files.walk(runtime)) {
+            return walk.anyMatch(p -> p.getFileName().toString().equals(name));
         }
     }
 
