@@ -119,7 +119,7 @@ class AdminFormsBrowserIT {
 
     @Test
     void everyFormPostsToAKnownRouteWithItsUsersToken() {
-        assertThat(routes).as("POST routes under /admin").hasSizeGreaterThanOrEqualTo(16);
+        assertThat(routes).as("POST routes under /admin").hasSizeGreaterThanOrEqualTo(15);
         Set<String> covered = new HashSet<>();
         for (Form form : forms) {
             Route route = routeOf(form.action());
@@ -127,7 +127,11 @@ class AdminFormsBrowserIT {
             covered.add(route.template());
             assertThat(form.token()).as("form token of the form on " + form.page() + " to " + form.action()).isNotBlank();
         }
-        assertThat(covered).as("routes whose forms the crawl found").hasSizeGreaterThanOrEqualTo(12);
+        // A job's cancel form shows only while a job runs, which this test does not wait for; every other route
+        // must have a form the crawl found, so a route added without one (or without its fixture here) is noticed.
+        List<String> uncovered = routes.stream().map(Route::template).filter(t -> !covered.contains(t))
+                .filter(t -> !t.equals("/admin/jobs/{id}/cancel")).toList();
+        assertThat(uncovered).as("POST routes no crawled form posts to").isEmpty();
         assertThat(daveBefore.token()).as("a new session has a new form token").isNotEqualTo(dave.token());
         assertThat(erin.token()).isNotEqualTo(dave.token());
     }
