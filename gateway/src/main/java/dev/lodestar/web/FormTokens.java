@@ -15,14 +15,18 @@ import dev.lodestar.graphql.ApiException;
 import dev.lodestar.graphql.ErrorCode;
 import dev.lodestar.identity.Actor;
 import dev.lodestar.identity.CurrentActor;
+import io.quarkus.runtime.Startup;
 
 /**
  * Cross-site request protection for the admin's forms. Every form carries a hidden {@code csrf} field holding an
  * HMAC of the logged-in user's subject under a server secret; a POST is accepted only with the token of the user
  * who sends it. A page from another site cannot read the token, so it cannot forge a form; a form captured from
  * one user does not work for another. {@link SameOriginPosts} adds the browser's Origin check on top.
+ *
+ * <p>Created at start, so a form key too short to use stops the gateway there with a message naming the setting.
  */
 @ApplicationScoped
+@Startup
 public class FormTokens {
 
     /** Name of the hidden field every admin form carries. */
@@ -34,6 +38,11 @@ public class FormTokens {
     private final CurrentActor actor;
 
     FormTokens(AdminConfig config, CurrentActor actor) {
+        config.formKey().filter(k -> k.length() < AdminConfig.MIN_FORM_KEY_LENGTH).ifPresent(k -> {
+            throw new IllegalStateException("lodestar.admin.form-key (LODESTAR_ADMIN_FORM_KEY) is " + k.length()
+                    + " characters long; it must have at least " + AdminConfig.MIN_FORM_KEY_LENGTH
+                    + " (a random value shared by every gateway replica, e.g. from `openssl rand -base64 24`)");
+        });
         byte[] secret = config.formKey().map(k -> k.getBytes(StandardCharsets.UTF_8)).orElseGet(() -> {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
