@@ -17,6 +17,7 @@ import dev.lodestar.graphql.ApiException;
 import dev.lodestar.graphql.ErrorCode;
 import dev.lodestar.identity.Actor;
 import dev.lodestar.identity.CurrentActor;
+import io.quarkus.runtime.Startup;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /**
@@ -27,8 +28,11 @@ import io.quarkus.security.identity.SecurityIdentity;
  * captured from a session after that session has ended. Every gateway replica with the same
  * {@link AdminConfig#formKey()} accepts the same tokens. {@link SameOriginPosts} adds the browser's Origin check
  * on top.
+ *
+ * <p>Created at start, so a form key too short to use stops the gateway there with a message naming the setting.
  */
 @ApplicationScoped
+@Startup
 public class FormTokens {
 
     /** Name of the hidden field every admin form carries. */
@@ -41,6 +45,11 @@ public class FormTokens {
     private final SecurityIdentity identity;
 
     FormTokens(AdminConfig config, CurrentActor actor, SecurityIdentity identity) {
+        config.formKey().filter(k -> k.length() < AdminConfig.MIN_FORM_KEY_LENGTH).ifPresent(k -> {
+            throw new IllegalStateException("lodestar.admin.form-key (LODESTAR_ADMIN_FORM_KEY) is " + k.length()
+                    + " characters long; it must have at least " + AdminConfig.MIN_FORM_KEY_LENGTH
+                    + " (a random value shared by every gateway replica, e.g. from `openssl rand -base64 24`)");
+        });
         byte[] secret = config.formKey().map(k -> k.getBytes(StandardCharsets.UTF_8)).orElseGet(() -> {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
