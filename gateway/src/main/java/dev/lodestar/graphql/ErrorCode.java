@@ -12,6 +12,11 @@ public enum ErrorCode {
     INVALID_ARGUMENT,
     /** The request contradicts the current state: a duplicate name, a changed param, an archived experiment. */
     CONFLICT,
+    /**
+     * The database cannot be reached right now (stopped, restarting, or every connection busy past the acquisition
+     * timeout). Nothing was written; the same request may be sent again.
+     */
+    UNAVAILABLE,
     /** Anything else; the message carries a request id to find the details in the server log. */
     INTERNAL
 }

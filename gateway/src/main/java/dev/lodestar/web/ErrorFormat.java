@@ -30,6 +30,7 @@ public interface ErrorFormat {
             case NOT_FOUND -> Response.Status.NOT_FOUND;
             case INVALID_ARGUMENT -> Response.Status.BAD_REQUEST;
             case CONFLICT -> Response.Status.CONFLICT;
+            case UNAVAILABLE -> Response.Status.SERVICE_UNAVAILABLE;
             case INTERNAL -> Response.Status.INTERNAL_SERVER_ERROR;
         };
     }

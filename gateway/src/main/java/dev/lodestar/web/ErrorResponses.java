@@ -58,7 +58,10 @@ public class ErrorResponses {
         return formatFor(uri).noSuchEndpoint(uri.getPath());
     }
 
-    /** Anything unexpected: logged with the request id, answered with only that id. */
+    /**
+     * Anything unexpected: logged with the request id, answered with only that id; a database that cannot be reached
+     * is answered {@code UNAVAILABLE} (503).
+     */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response internal(RuntimeException exception, UriInfo uri) {
         if (exception instanceof WebApplicationException web) {
@@ -70,6 +73,10 @@ public class ErrorResponses {
             throw exception;
         }
         String requestId = RequestIds.current();
+        if (DatabaseOutage.causedBy(exception)) {
+            LOG.warnf("Request %s to %s: database unavailable (%s)", requestId, uri.getPath(), exception.getMessage());
+            return formatFor(uri).render(ErrorCode.UNAVAILABLE, DatabaseOutage.MESSAGE, uri.getPath());
+        }
         LOG.errorf(exception, "Request %s to %s failed", requestId, uri.getPath());
         return formatFor(uri).render(ErrorCode.INTERNAL,
                 "internal error; the server log has the details under request id " + requestId, uri.getPath());
