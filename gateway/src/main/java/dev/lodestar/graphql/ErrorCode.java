@@ -17,6 +17,10 @@ public enum ErrorCode {
      * timeout). Nothing was written; the same request may be sent again.
      */
     UNAVAILABLE,
+    /** The document is over one of the configured limits (size, depth, fields, aliases, operations); nothing ran. */
+    LIMIT_EXCEEDED,
+    /** The request resolved for longer than {@code lodestar.graphql.max-execution-time}; fields after that were not resolved. */
+    TIMEOUT,
     /** Anything else; the message carries a request id to find the details in the server log. */
     INTERNAL
 }

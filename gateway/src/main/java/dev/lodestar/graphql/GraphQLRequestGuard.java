@@ -2,6 +2,7 @@ package dev.lodestar.graphql;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import graphql.language.Document;
 import graphql.parser.InvalidSyntaxException;
 import graphql.parser.Parser;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -29,11 +31,14 @@ import io.vertx.ext.web.handler.BodyHandler;
  * Checks a GraphQL request before it reaches the engine, answering in GraphQL's error shape:
  * <ul>
  * <li>without a bearer token, or with one that does not verify: HTTP 401 with {@code UNAUTHENTICATED}
- * (and {@code WWW-Authenticate}), since every operation needs an authenticated role;</li>
+ * (and {@code WWW-Authenticate}), since every operation needs an authenticated role. This holds for the
+ * schema too: introspection and {@code /graphql/schema.graphql} answer only authenticated callers;</li>
  * <li>a body that is not JSON, lacks {@code query}, or whose query does not parse: HTTP 400 with
- * {@code INVALID_ARGUMENT} and the position of the syntax error.</li>
+ * {@code INVALID_ARGUMENT} and the position of the syntax error;</li>
+ * <li>a document over one of the {@link GraphQLLimits}: HTTP 400 with {@code LIMIT_EXCEEDED}, naming the
+ * limit. Nothing of such a document runs, so a mutation in it writes nothing.</li>
  * </ul>
- * Queries that parsed once are remembered, so a client repeating a document is not parsed twice.
+ * Queries that passed once are remembered, so a client repeating a document is not parsed twice.
  */
 @ApplicationScoped
 public class GraphQLRequestGuard {
@@ -42,19 +47,28 @@ public class GraphQLRequestGuard {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Map<String, Boolean> parsed = new ConcurrentHashMap<>();
+    private final GraphQLLimits limits;
+    private volatile String path;
+
+    GraphQLRequestGuard(GraphQLLimits limits) {
+        this.limits = limits;
+    }
 
     void install(@Observes Router router,
             @ConfigProperty(name = "lodestar.http.max-request-body", defaultValue = "16M") MemorySize maxBody,
             @ConfigProperty(name = "quarkus.smallrye-graphql.root-path", defaultValue = "/graphql") String path) {
+        this.path = path;
         // After Quarkus's authentication handler (order -200) has set up the lazy identity, before the GraphQL
         // routes (their handlers are registered at startup, with lower orders than any positive value).
         router.route(path).order(-(SecurityHandlerPriorities.AUTHORIZATION + 10))
                 .handler(BodyHandler.create(false).setBodyLimit(maxBody.asLongValue()))
                 .handler(this::check);
+        // The schema in SDL is introspection by another name.
+        router.route(path + "/*").order(-(SecurityHandlerPriorities.AUTHORIZATION + 10)).handler(this::check);
     }
 
     private void check(RoutingContext context) {
-        if (context.request().method() != HttpMethod.POST) {
+        if (context.request().method() == HttpMethod.OPTIONS) {
             context.next();
             return;
         }
@@ -67,8 +81,13 @@ public class GraphQLRequestGuard {
                 unauthenticated(event, "the bearer token is invalid or has expired", "invalid_token"));
         QuarkusHttpUser.getSecurityIdentity(context, null).subscribe().with(
                 identity -> {
-                    if (!context.response().ended()) {
+                    if (context.response().ended()) {
+                        return;
+                    }
+                    if (context.request().method() == HttpMethod.POST && context.normalizedPath().equals(path)) {
                         checkBody(context);
+                    } else {
+                        context.next();
                     }
                 },
                 failure -> {
@@ -91,10 +110,21 @@ public class GraphQLRequestGuard {
             return;
         }
         if (!parsed.containsKey(text)) {
+            if (text.length() > limits.maxDocumentSize()) {
+                overLimit(context, "the document has " + text.length() + " characters; at most " + limits.maxDocumentSize()
+                        + " are allowed (lodestar.graphql.max-document-size)");
+                return;
+            }
+            Document document;
             try {
-                Parser.parse(text);
+                document = Parser.parse(text);
             } catch (InvalidSyntaxException e) {
                 invalid(context, "syntax error in the query: " + e.getMessage());
+                return;
+            }
+            Optional<String> refusal = DocumentShape.refusal(document, limits);
+            if (refusal.isPresent()) {
+                overLimit(context, refusal.get());
                 return;
             }
             if (parsed.size() >= MAX_REMEMBERED) {
@@ -140,6 +170,12 @@ public class GraphQLRequestGuard {
                 .putHeader("WWW-Authenticate", "Bearer realm=\"lodestar\"" + (error == null ? "" : ", error=\"" + error + "\""))
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(CodedError.responseBody(ErrorCode.UNAUTHENTICATED, message));
+    }
+
+    private static void overLimit(RoutingContext context, String message) {
+        context.response().setStatusCode(400)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(CodedError.responseBody(ErrorCode.LIMIT_EXCEEDED, message));
     }
 
     private static void invalid(RoutingContext context, String message) {

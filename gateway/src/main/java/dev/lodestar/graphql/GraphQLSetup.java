@@ -13,12 +13,14 @@ import graphql.execution.preparsed.PreparsedDocumentEntry;
 import graphql.execution.preparsed.PreparsedDocumentProvider;
 import io.smallrye.graphql.schema.model.Argument;
 import io.smallrye.graphql.schema.model.Operation;
+import io.smallrye.graphql.schema.model.OperationType;
 import io.smallrye.graphql.schema.model.Reference;
 import io.smallrye.graphql.spi.EventingService;
 
 /**
- * Configures the GraphQL engine as it is built: {@link EngineInstrumentation} (error codes, direct reading
- * of bulk arguments and of record fields), and a bounded cache of
+ * Configures the GraphQL engine as it is built: the check that every operation names its roles
+ * ({@link OperationRoles}), {@link EngineInstrumentation} (error codes, direct reading of bulk arguments and of
+ * record fields, the execution-time limit), and a bounded cache of
  * parsed and validated documents, so a client sending the same document with other variables (as
  * {@code logBatch} callers do) pays for parsing once.
  *
@@ -34,12 +36,22 @@ public final class GraphQLSetup implements EventingService {
     }
 
     /**
-     * Lists of IDs: the engine maps an {@code @Id} collection argument wrongly, so such arguments are declared
+     * Refuses to build the engine while an operation names no roles ({@link OperationRoles}).
+     *
+     * <p>Lists of IDs: the engine maps an {@code @Id} collection argument wrongly, so such arguments are declared
      * as {@code List<@NonNull String>} named {@code ...Ids} and typed {@code [ID!]} here. ID values are
      * strings on the Java side either way.
      */
     @Override
     public Operation createOperation(Operation operation) {
+        try {
+            OperationRoles.requireDeclared(
+                    Class.forName(operation.getClassName(), false, Thread.currentThread().getContextClassLoader()),
+                    operation.getMethodName(), operation.getName(), operation.getOperationType() == OperationType.MUTATION);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("GraphQL field '" + operation.getName() + "': class " + operation.getClassName()
+                    + " not found", e);
+        }
         if (operation.hasArguments()) {
             for (Argument argument : operation.getArguments()) {
                 Reference reference = argument.getReference();
@@ -62,7 +74,8 @@ public final class GraphQLSetup implements EventingService {
             arguments.putAll(bean.arguments());
         }
         return builder
-                .instrumentation(new EngineInstrumentation(new ArgumentReaders(inputTypes, arguments)))
+                .instrumentation(new EngineInstrumentation(new ArgumentReaders(inputTypes, arguments),
+                        Arc.container().select(GraphQLLimits.class).get().maxExecutionTime()))
                 .preparsedDocumentProvider(new DocumentCache());
     }
 

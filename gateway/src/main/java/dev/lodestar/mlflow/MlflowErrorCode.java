@@ -48,9 +48,9 @@ public enum MlflowErrorCode {
             case UNAUTHENTICATED -> UNAUTHENTICATED;
             case FORBIDDEN -> PERMISSION_DENIED;
             case NOT_FOUND -> RESOURCE_DOES_NOT_EXIST;
-            case INVALID_ARGUMENT, CONFLICT -> INVALID_PARAMETER_VALUE;
+            case INVALID_ARGUMENT, CONFLICT, LIMIT_EXCEEDED -> INVALID_PARAMETER_VALUE;
             case UNAVAILABLE -> TEMPORARILY_UNAVAILABLE;
-            case INTERNAL -> INTERNAL_ERROR;
+            case INTERNAL, TIMEOUT -> INTERNAL_ERROR;
         };
     }
 

@@ -28,9 +28,9 @@ public interface ErrorFormat {
             case UNAUTHENTICATED -> Response.Status.UNAUTHORIZED;
             case FORBIDDEN -> Response.Status.FORBIDDEN;
             case NOT_FOUND -> Response.Status.NOT_FOUND;
-            case INVALID_ARGUMENT -> Response.Status.BAD_REQUEST;
+            case INVALID_ARGUMENT, LIMIT_EXCEEDED -> Response.Status.BAD_REQUEST;
             case CONFLICT -> Response.Status.CONFLICT;
-            case UNAVAILABLE -> Response.Status.SERVICE_UNAVAILABLE;
+            case UNAVAILABLE, TIMEOUT -> Response.Status.SERVICE_UNAVAILABLE;
             case INTERNAL -> Response.Status.INTERNAL_SERVER_ERROR;
         };
     }
