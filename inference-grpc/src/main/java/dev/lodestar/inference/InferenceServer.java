@@ -141,8 +141,8 @@ public final class InferenceServer {
             grpc = loops.apply(NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort())))
                     // Scoring is microseconds of CPU: answering on the transport thread beats any hand-off.
                     .directExecutor()
-                    .addService(ServerInterceptors.intercept(inference, interceptors))
-                    .addService(ServerInterceptors.intercept(oip, interceptors))
+                    .addService(ClientErrorsInterceptor.wrap(ServerInterceptors.intercept(inference, interceptors)))
+                    .addService(ClientErrorsInterceptor.wrap(ServerInterceptors.intercept(oip, interceptors)))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
