@@ -91,6 +91,17 @@ class ManifestsTest {
         assertThat(pod).contains("/var/lib/lodestar/artifacts", "\"claimName\":\"lodestar-artifacts\"");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void inferenceIsConfiguredOnlyWithVariablesTheServerReads(String overlay) throws Exception {
+        String settings = Files.readString(Overlays.k8sFolder()
+                .resolve("../inference-grpc/src/main/java/dev/lodestar/inference/InferenceConfig.java"));
+        JsonNode inference = find(render(overlay), "Deployment", "inference");
+
+        List<String> variables = env(inference).keySet().stream().filter(n -> n.startsWith("LODESTAR_")).toList();
+        assertThat(variables).isNotEmpty().allSatisfy(name -> assertThat(settings).contains("\"" + name + "\""));
+    }
+
     static List<ObjectNode> render(String overlay) {
         return Kustomize.render(Overlays.k8sFolder().resolve("overlays").resolve(overlay));
     }
