@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lodestar.devstack.TestStack;
+import dev.lodestar.inference.v1.FeatureValue;
 import dev.lodestar.testing.AppProcess;
 import dev.lodestar.testing.Browser;
 import dev.lodestar.testing.Fixtures;
@@ -156,7 +157,7 @@ class ReplicasIT {
         });
         assertThat(finished).extracting(job -> job.getInt("job.modelVersion.version"))
                 .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, jobs).boxed().toList());
-        assertThat(gatewayB.data("alice", VERSIONS, "n", model).getList("registeredModel.versions[0].edges.node.version", Integer.class))
+        assertThat(gatewayB.data("alice", VERSIONS, "n", model).getList("registeredModel.versions.edges.node.version", Integer.class))
                 .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, jobs).boxed().toList());
 
         Map<String, String> workers = new HashMap<>();
@@ -196,8 +197,9 @@ class ReplicasIT {
         Map<String, List<Long>> convergence = new LinkedHashMap<>(Map.of("inference-a", new ArrayList<>(), "inference-b", new ArrayList<>()));
         List<String> requests = new ArrayList<>();
         String token = predictorToken();
-        try (ServedVersions a = new ServedVersions("inference-a", grpcA, deployment, token);
-                ServedVersions b = new ServedVersions("inference-b", grpcB, deployment, token)) {
+        Map<String, FeatureValue> row = rowFor(gatewayA, model);
+        try (ServedVersions a = new ServedVersions("inference-a", grpcA, deployment, row, token);
+                ServedVersions b = new ServedVersions("inference-b", grpcB, deployment, row, token)) {
             for (int version = 1; version <= rounds; version++) {
                 GatewayReplica opener = version % 2 == 0 ? gatewayA : gatewayB;
                 String id = opener.data("alice", REQUEST, "n", model, "v", version).getString("requestPromotion.id");
@@ -314,7 +316,7 @@ class ReplicasIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             List<String> statuses = gateway.data("alice", VERSIONS, "n", model)
-                    .getList("registeredModel.versions[0].edges.node.status", String.class);
+                    .getList("registeredModel.versions.edges.node.status", String.class);
             if (statuses.size() == versions && statuses.stream().allMatch("READY"::equals)) {
                 return;
             }
@@ -357,6 +359,22 @@ class ReplicasIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** A row the model's version 1 accepts: every input of its signature, numbers 1, text its first category. */
+    private static Map<String, FeatureValue> rowFor(GatewayReplica gateway, String model) {
+        JsonPath signature = gateway.data("alice", "query($n: String!) { modelVersion(name: $n, version: 1) { signature { name type categories } } }",
+                "n", model);
+        Map<String, FeatureValue> row = new HashMap<>();
+        List<Map<String, Object>> inputs = signature.getList("modelVersion.signature");
+        for (Map<String, Object> input : inputs) {
+            @SuppressWarnings("unchecked")
+            List<String> categories = (List<String>) input.get("categories");
+            row.put((String) input.get("name"), "NUMBER".equals(input.get("type"))
+                    ? FeatureValue.newBuilder().setNumber(1).build()
+                    : FeatureValue.newBuilder().setText(categories == null || categories.isEmpty() ? "a" : categories.get(0)).build());
+        }
+        return row;
     }
 
     private static String predictorToken() {

@@ -32,16 +32,13 @@ final class ServedVersions implements AutoCloseable {
     private volatile String lastError = "none";
     private volatile long answers;
 
-    ServedVersions(String replica, int grpcPort, String deployment, String predictorToken) {
+    ServedVersions(String replica, int grpcPort, String deployment, Map<String, FeatureValue> row, String predictorToken) {
         this.replica = replica;
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + predictorToken);
         this.inference = InferenceGrpc.newBlockingStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-        this.request = PredictRequest.newBuilder().setDeployment(deployment)
-                .putFeatures("tenure_months", FeatureValue.newBuilder().setNumber(12).build())
-                .putFeatures("plan", FeatureValue.newBuilder().setText("pro").build())
-                .build();
+        this.request = PredictRequest.newBuilder().setDeployment(deployment).putAllFeatures(row).build();
         this.thread = new Thread(this::watch, "served-versions-" + replica);
         thread.setDaemon(true);
         thread.start();
