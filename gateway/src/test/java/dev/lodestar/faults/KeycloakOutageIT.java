@@ -83,7 +83,8 @@ class KeycloakOutageIT {
             InferenceGrpc.InferenceBlockingStub stub = InferenceGrpc.newBlockingStub(channel)
                     .withCallCredentials(new BearerCredentials(token));
             Random random = new Random(3);
-            stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
+            // The first call verifies the token's signature and warms the replica up; later ones reuse both.
+            stub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
 
             long stopped = System.nanoTime();
             keycloak.close();
@@ -94,7 +95,7 @@ class KeycloakOutageIT {
             while (System.currentTimeMillis() < expiresAtMillis - 1_000) {
                 figures.sent.incrementAndGet();
                 try {
-                    stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
+                    stub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
                 } catch (StatusRuntimeException e) {
                     figures.failed.incrementAndGet();
                     refusedBeforeExpiry++;
@@ -119,7 +120,7 @@ class KeycloakOutageIT {
                     Duration.ofSeconds(LIFESPAN_SECONDS + 5), "the token's expiry");
             Status refused = null;
             try {
-                stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
+                stub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
             } catch (StatusRuntimeException e) {
                 refused = e.getStatus();
             }
