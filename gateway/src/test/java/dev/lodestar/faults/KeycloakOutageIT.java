@@ -47,7 +47,6 @@ class KeycloakOutageIT {
     static void start() {
         gatewayPort = AppProcess.freePort();
         keycloak = OwnKeycloak.start("faults_keycloak", gatewayPort, OUTPUT);
-        keycloak.accessTokenLifespan(Duration.ofSeconds(LIFESPAN_SECONDS));
         Map<String, String> issuer = Map.of("LODESTAR_OIDC_ISSUER", keycloak.issuer());
         gateway = AppProcess.gateway("gateway-keycloak-outage", gatewayPort, AppProcess.Database.fresh("faults_keycloak_outage"),
                 OUTPUT.resolve("artifacts-keycloak-outage"), "keycloak-outage", issuer).startReady(Duration.ofSeconds(120));
@@ -58,6 +57,8 @@ class KeycloakOutageIT {
                 "http://127.0.0.1:" + gatewayPort, OUTPUT.resolve("cache-keycloak-outage"),
                 Map.of("LODESTAR_OIDC_ISSUER", keycloak.issuer(), "LODESTAR_DRIFT_SHIP", "false"))
                 .startReady(Duration.ofSeconds(90));
+        // Short-lived tokens from here on: setting up took tokens of the usual lifespan.
+        keycloak.accessTokenLifespan(Duration.ofSeconds(LIFESPAN_SECONDS));
     }
 
     @AfterAll
