@@ -93,7 +93,12 @@ final class GatewayEndpoint {
 
     /** A POST of raw bytes to {@code path}. */
     Answer postBytes(String path, String token, byte[] body) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/octet-stream")
+        return post(path, token, "application/octet-stream", body);
+    }
+
+    /** A POST of {@code body} as {@code contentType} to {@code path}. */
+    Answer post(String path, String token, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", contentType)
                 .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 

@@ -143,4 +143,54 @@ class GatewayKillIT {
                 "query($n: String!, $v: Int!) { modelVersion(name: $n, version: $v) { status } }", Map.of("n", model, "v", version))
                 .path("modelVersion").path("status").asText().equals("READY"), Duration.ofSeconds(60), "version " + version);
     }
+
+    @Test
+    void aTrainingJobWhoseGatewayIsKilledRunsAgainAndRegistersExactlyOneVersion() throws Exception {
+        FaultFigures figures = new FaultFigures("gateway-kill-training");
+        String alice = Tokens.of("alice");
+        String experiment = endpoint.data(alice, "mutation($n: String!) { createExperiment(name: $n) { id } }",
+                Map.of("n", "kill-training")).path("createExperiment").path("id").asText();
+        GatewayEndpoint.Answer dataset = endpoint.post("/api/datasets?name=kill-churn", alice, "text/csv",
+                dev.lodestar.training.SyntheticChurn.csv(60_000, 7, 0.1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(dataset.status()).as(dataset.raw()).isEqualTo(201);
+        Map<String, Object> input = Map.of("experimentId", experiment, "datasetId", dataset.body().path("id").asText(),
+                "target", "churned", "task", "CLASSIFICATION", "trainer", "LOGISTIC_REGRESSION", "registerAs", "kill-trained");
+        String job = endpoint.data(alice, "mutation($input: TrainModelInput!) { trainModel(input: $input) { id } }",
+                Map.of("input", input)).path("trainModel").path("id").asText();
+        figures.sent.incrementAndGet();
+        String jobQuery = "query($id: ID!) { job(id: $id) { status attempts error modelVersion { name version } } }";
+        Stopwatch.millisUntil(System.nanoTime(), () -> !endpoint.data(alice, jobQuery, Map.of("id", job)).path("job")
+                .path("status").asText().equals("QUEUED"), Duration.ofSeconds(60), "the job starting");
+        String statusAtKill = endpoint.data(alice, jobQuery, Map.of("id", job)).path("job").path("status").asText();
+        gateway.kill();
+        long killed = System.nanoTime();
+        gateway.start();
+        figures.note("statusAtKill", statusAtKill);
+        figures.note("backAfterMs", Stopwatch.millisUntil(killed, gateway::ready, Duration.ofSeconds(90), "the restart"));
+        Stopwatch.millisUntil(System.nanoTime(), () -> {
+            String status = endpoint.data(alice, jobQuery, Map.of("id", job)).path("job").path("status").asText();
+            return status.equals("SUCCEEDED") || status.equals("FAILED");
+        }, Duration.ofSeconds(120), "the job ending");
+        JsonNode ended = endpoint.data(alice, jobQuery, Map.of("id", job)).path("job");
+        long versions = database.count("""
+                select count(*) from model_version v join registered_model m on m.id = v.model_id where m.name = 'kill-trained'""");
+        figures.note("jobStatus", ended.path("status").asText());
+        figures.note("attempts", ended.path("attempts").asInt());
+        figures.note("versions", versions);
+        if (ended.path("status").asText().equals("SUCCEEDED") && ended.path("attempts").asInt() > 1) {
+            figures.recovered.incrementAndGet();
+        }
+        if (!ended.path("status").asText().equals("SUCCEEDED")) {
+            figures.failed.incrementAndGet();
+        }
+        figures.publish();
+
+        if (ended.path("status").asText().equals("SUCCEEDED")) {
+            assertThat(versions).as("model versions the job registered").isEqualTo(1);
+            assertThat(ended.path("modelVersion").path("version").asInt()).isEqualTo(1);
+        } else {
+            assertThat(versions).as("a failed job registers nothing").isZero();
+            assertThat(ended.path("error").asText()).isNotBlank();
+        }
+    }
 }

@@ -76,7 +76,7 @@ class InferenceReplicaKillIT {
                 while (running.get()) {
                     figures.sent.incrementAndGet();
                     try {
-                        stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
+                        stub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
                     } catch (RuntimeException e) {
                         figures.failed.incrementAndGet();
                         figures.lost.incrementAndGet();
@@ -88,7 +88,7 @@ class InferenceReplicaKillIT {
             clients.add(client);
             client.start();
         }
-        Stopwatch.pause(2_000);
+        Stopwatch.pause(3_000);
         AppProcess victim = replicas.get(0);
         victim.kill();
         long beforeKill = figures.sent.get();
@@ -101,7 +101,7 @@ class InferenceReplicaKillIT {
                 "the restarted replica's readiness"));
         ManagedChannel direct = NettyChannelBuilder.forAddress("127.0.0.1", grpcPorts.get(0)).usePlaintext().build();
         try {
-            int version = InferenceGrpc.newBlockingStub(direct).withDeadlineAfter(5, TimeUnit.SECONDS)
+            int version = InferenceGrpc.newBlockingStub(direct).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .withCallCredentials(new BearerCredentials(token))
                     .predict(ServedChurnModel.request("churn", new Random(9))).getModelVersion();
             assertThat(version).as("the restarted replica serves its deployment").isEqualTo(1);

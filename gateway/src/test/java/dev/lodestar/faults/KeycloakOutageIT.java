@@ -47,7 +47,6 @@ class KeycloakOutageIT {
     static void start() {
         gatewayPort = AppProcess.freePort();
         keycloak = OwnKeycloak.start("faults_keycloak", gatewayPort, OUTPUT);
-        keycloak.accessTokenLifespan(Duration.ofSeconds(LIFESPAN_SECONDS));
         Map<String, String> issuer = Map.of("LODESTAR_OIDC_ISSUER", keycloak.issuer());
         gateway = AppProcess.gateway("gateway-keycloak-outage", gatewayPort, AppProcess.Database.fresh("faults_keycloak_outage"),
                 OUTPUT.resolve("artifacts-keycloak-outage"), "keycloak-outage", issuer).startReady(Duration.ofSeconds(120));
@@ -58,6 +57,8 @@ class KeycloakOutageIT {
                 "http://127.0.0.1:" + gatewayPort, OUTPUT.resolve("cache-keycloak-outage"),
                 Map.of("LODESTAR_OIDC_ISSUER", keycloak.issuer(), "LODESTAR_DRIFT_SHIP", "false"))
                 .startReady(Duration.ofSeconds(90));
+        // Short-lived tokens from here on: setting up took tokens of the usual lifespan.
+        keycloak.accessTokenLifespan(Duration.ofSeconds(LIFESPAN_SECONDS));
     }
 
     @AfterAll
@@ -83,7 +84,8 @@ class KeycloakOutageIT {
             InferenceGrpc.InferenceBlockingStub stub = InferenceGrpc.newBlockingStub(channel)
                     .withCallCredentials(new BearerCredentials(token));
             Random random = new Random(3);
-            stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
+            // The first call verifies the token's signature and warms the replica up; later ones reuse both.
+            stub.withDeadlineAfter(30, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
 
             long stopped = System.nanoTime();
             keycloak.close();
@@ -94,7 +96,7 @@ class KeycloakOutageIT {
             while (System.currentTimeMillis() < expiresAtMillis - 1_000) {
                 figures.sent.incrementAndGet();
                 try {
-                    stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
+                    stub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
                 } catch (StatusRuntimeException e) {
                     figures.failed.incrementAndGet();
                     refusedBeforeExpiry++;
@@ -119,7 +121,7 @@ class KeycloakOutageIT {
                     Duration.ofSeconds(LIFESPAN_SECONDS + 5), "the token's expiry");
             Status refused = null;
             try {
-                stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
+                stub.withDeadlineAfter(10, TimeUnit.SECONDS).predict(ServedChurnModel.request("churn", random));
             } catch (StatusRuntimeException e) {
                 refused = e.getStatus();
             }

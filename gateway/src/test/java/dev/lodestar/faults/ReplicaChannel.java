@@ -39,7 +39,7 @@ final class ReplicaChannel {
             "healthCheckConfig", Map.of("serviceName", "lodestar.inference.v1.Inference"),
             "methodConfig", List.of(Map.of(
                     "name", List.of(Map.of("service", "lodestar.inference.v1.Inference")),
-                    "timeout", "5s",
+                    "timeout", "10s",
                     "retryPolicy", Map.of(
                             "maxAttempts", 5.0,
                             "initialBackoff", "0.05s",
