@@ -49,8 +49,26 @@ public class GraphQLRequestGuard {
         // After Quarkus's authentication handler (order -200) has set up the lazy identity, before the GraphQL
         // routes (their handlers are registered at startup, with lower orders than any positive value).
         router.route(path).order(-(SecurityHandlerPriorities.AUTHORIZATION + 10))
+                .handler(GraphQLRequestGuard::checkContentType)
                 .handler(BodyHandler.create(false).setBodyLimit(maxBody.asLongValue()))
                 .handler(this::check);
+    }
+
+    /**
+     * A POST must be {@code application/json}: a form or multipart body would otherwise be decoded as form fields
+     * (and fail there, past the error shape) before anything could refuse it.
+     */
+    private static void checkContentType(RoutingContext context) {
+        String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        String essence = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (context.request().method() == HttpMethod.POST && !essence.equals("application/json")) {
+            context.response().setStatusCode(415)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(CodedError.responseBody(ErrorCode.INVALID_ARGUMENT,
+                            "send GraphQL requests as application/json"));
+            return;
+        }
+        context.next();
     }
 
     private void check(RoutingContext context) {
@@ -121,6 +139,9 @@ public class GraphQLRequestGuard {
                 JsonToken value = parser.nextToken();
                 if ("query".equals(name) && value == JsonToken.VALUE_STRING) {
                     query = parser.getText();
+                } else if (("variables".equals(name) || "extensions".equals(name)) && value != JsonToken.START_OBJECT
+                        && value != JsonToken.VALUE_NULL) {
+                    throw new IOException(name + " is not an object");
                 } else {
                     parser.skipChildren();
                 }
