@@ -46,7 +46,7 @@ import io.restassured.RestAssured;
  * batch, every accepted run, experiment and lineage event, and nothing of a refused one.
  *
  * <p>Deterministic for a seed: {@code -Dlodestar.fuzz.seed=S} replays a run, {@code -Dlodestar.fuzz.count=N}
- * changes the number of inputs (default 2000).
+ * changes the number of inputs (default 500).
  */
 @QuarkusIntegrationTest
 @QuarkusTestResource(LodestarStack.class)
@@ -109,7 +109,7 @@ class HostileInputFuzzIT {
     @Test
     void hostileRequestsAreRefusedWithACodeAndLeaveExactlyTheAcceptedWritesBehind() throws Exception {
         long seed = Long.getLong("lodestar.fuzz.seed", System.nanoTime());
-        int count = Integer.getInteger("lodestar.fuzz.count", 2000);
+        int count = Integer.getInteger("lodestar.fuzz.count", 500);
         random = new Random(seed);
         mutator = new JsonMutator(random);
         setUp();
@@ -337,8 +337,8 @@ class HostileInputFuzzIT {
                 valid = JsonMutator.object(Map.of("max_results", 5, "filter", "name LIKE 'fuzz%'"));
             }
             default -> {
-                endpoint = "registered-models/search";
-                valid = JsonMutator.object(Map.of("max_results", 5, "filter", "name LIKE 'fuzz%'"));
+                endpoint = "registered-models/get-latest-versions";
+                valid = JsonMutator.object(Map.of("name", "fuzz-model", "stages", List.of("Production")));
             }
         }
         byte[] body = mutator.mutate(valid);
