@@ -48,8 +48,10 @@ public class GraphQLRequestGuard {
             @ConfigProperty(name = "quarkus.smallrye-graphql.root-path", defaultValue = "/graphql") String path) {
         // After Quarkus's authentication handler (order -200) has set up the lazy identity, before the GraphQL
         // routes (their handlers are registered at startup, with lower orders than any positive value).
+        // The content type is checked on a route of its own, before the body is read: a route may not put a
+        // handler before its BodyHandler.
+        router.route(path).order(-(SecurityHandlerPriorities.AUTHORIZATION + 20)).handler(GraphQLRequestGuard::checkContentType);
         router.route(path).order(-(SecurityHandlerPriorities.AUTHORIZATION + 10))
-                .handler(GraphQLRequestGuard::checkContentType)
                 .handler(BodyHandler.create(false).setBodyLimit(maxBody.asLongValue()))
                 .handler(this::check);
     }
