@@ -131,7 +131,10 @@ public final class JsonMutator {
                 case 1 -> {
                     if (!array.isEmpty()) {
                         JsonNode element = array.get(random.nextInt(array.size()));
-                        for (int i = 0, n = random.nextBoolean() ? 2 : 1 + random.nextInt(5000); i < n; i++) {
+                        // Up to 5,000 copies, but not past about 4 MB: oversized bodies are tried without taking minutes.
+                        int size = Math.max(1, element.toString().length());
+                        int copies = Math.min(random.nextBoolean() ? 2 : 1 + random.nextInt(5000), 4_000_000 / size + 1);
+                        for (int i = 0; i < copies; i++) {
                             array.add(element.deepCopy());
                         }
                     }
