@@ -16,7 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * Checks, while an upload streams by, that its bytes are what its declared media type says: text types
- * ({@code text/*}, JSON, NDJSON, XML, YAML) must be UTF-8 without NUL bytes, and the common binary formats (PNG,
+ * ({@code text/*}, JSON, NDJSON, XML, YAML) must hold no NUL byte and, unless another charset is declared, be
+ * UTF-8, and the common binary formats (PNG,
  * JPEG, GIF, ZIP, gzip, PDF) must start with their signature. Other types, {@code application/octet-stream}
  * among them, are taken as they come. A mismatch fails the stream with {@link Mismatch}, so the store keeps
  * nothing of it.
@@ -67,8 +68,8 @@ final class DeclaredContent {
         }
         String charset = type.getParameters().get(MediaType.CHARSET_PARAMETER);
         boolean utf8 = charset == null || charset.equalsIgnoreCase("utf-8") || charset.equalsIgnoreCase("us-ascii");
-        if (isText(essence) && utf8) {
-            return new Utf8Text(body, essence);
+        if (isText(essence)) {
+            return new Utf8Text(body, essence, utf8);
         }
         return body;
     }
@@ -121,12 +122,15 @@ final class DeclaredContent {
         private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         private final CharBuffer chars = CharBuffer.allocate(8192);
+        private final boolean decode;
         private byte[] pending = new byte[0];
         private long consumed;
 
-        Utf8Text(InputStream in, String type) {
+        /** @param decode whether to check UTF-8 (false for text declared in another charset: only NUL bytes are refused) */
+        Utf8Text(InputStream in, String type, boolean decode) {
             super(in);
             this.type = type;
+            this.decode = decode;
         }
 
         @Override
@@ -154,6 +158,10 @@ final class DeclaredContent {
         }
 
         private void decode(byte[] buffer, int offset, int length, boolean end) throws Mismatch {
+            if (!decode) {
+                consumed += length;
+                return;
+            }
             ByteBuffer in;
             if (pending.length == 0) {
                 in = ByteBuffer.wrap(buffer, offset, length);

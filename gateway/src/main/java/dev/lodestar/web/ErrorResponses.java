@@ -2,9 +2,12 @@ package dev.lodestar.web;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.inject.Instance;
+import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -56,6 +59,17 @@ public class ErrorResponses {
     @ServerExceptionMapper
     public Response notFound(NotFoundException exception, UriInfo uri) {
         return formatFor(uri).noSuchEndpoint(uri.getPath());
+    }
+
+    /** A method the endpoint does not take: 405 with {@code Allow}, in the path's error format like any refusal. */
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException exception, UriInfo uri) {
+        Set<String> allowed = exception.getResponse().getAllowedMethods();
+        String message = allowed.isEmpty() ? uri.getPath() + " does not take this method"
+                : uri.getPath() + " takes only " + String.join(", ", new TreeSet<>(allowed));
+        Response coded = formatFor(uri).render(ErrorCode.INVALID_ARGUMENT, message, uri.getPath());
+        return Response.fromResponse(coded).status(Response.Status.METHOD_NOT_ALLOWED)
+                .header("Allow", String.join(", ", allowed)).build();
     }
 
     /**

@@ -51,7 +51,7 @@ import io.grpc.stub.ClientCalls;
  * description that holds no stack trace; afterwards the server still answers a valid request exactly.
  *
  * <p>Deterministic for a seed: {@code -Dlodestar.fuzz.seed=S} replays a run, {@code -Dlodestar.fuzz.count=N}
- * changes the number of inputs (default 2000).
+ * changes the number of inputs (default 1500).
  */
 class InferenceFuzzTest {
 
@@ -88,7 +88,7 @@ class InferenceFuzzTest {
     @Test
     void hostileRequestsGetAStatusTheCallerCanActOnAndTheServerKeepsServing() {
         long seed = Long.getLong("lodestar.fuzz.seed", System.nanoTime());
-        int count = Integer.getInteger("lodestar.fuzz.count", 2000);
+        int count = Integer.getInteger("lodestar.fuzz.count", 1500);
         Random random = new Random(seed);
         ProtoMutator mutator = new ProtoMutator(random);
         Map<String, Integer> tried = new LinkedHashMap<>();
