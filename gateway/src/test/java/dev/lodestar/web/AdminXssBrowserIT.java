@@ -153,7 +153,7 @@ class AdminXssBrowserIT {
                 "/admin/runs/" + runId,
                 "/admin/models/" + encodedModel,
                 "/admin/models/" + encodedModel + "/versions/1",
-                "/admin/approvals",
+                "/admin/approvals?status=ALL",
                 "/admin/approvals/" + requestId,
                 "/admin/alerts",
                 "/admin/datasets/" + datasetId,

@@ -67,8 +67,12 @@ class SecurityHeadersIT {
                 answer("redirect to Keycloak's login", 302, r -> r.get("/admin/models")),
                 answer("redirect within the admin", 303, r -> signedIn(r).get("/admin")),
                 answer("stylesheet", 200, r -> r.get("/admin/assets/admin.css")),
-                answer("GraphQL answer", 200, r -> r.contentType("application/json").body("{\"query\":\"{ __typename }\"}").post("/graphql")),
-                answer("GraphQL error", 200, r -> r.contentType("application/json").body("{\"query\":\"{ nope(\"}").post("/graphql")),
+                answer("GraphQL answer", 200, r -> r.header("Authorization", "Bearer " + Tokens.of("alice")).contentType("application/json")
+                        .body("{\"query\":\"{ __typename }\"}").post("/graphql")),
+                answer("GraphQL error", 200, r -> r.header("Authorization", "Bearer " + Tokens.of("alice")).contentType("application/json")
+                        .body("{\"query\":\"{ nope(\"}").post("/graphql")),
+                answer("GraphQL without a token", 401, r -> r.contentType("application/json").body("{\"query\":\"{ __typename }\"}")
+                        .post("/graphql")),
                 answer("MLflow REST answer", 200, r -> r.header("Authorization", "Bearer " + Tokens.of("alice"))
                         .queryParam("max_results", 1).get("/api/2.0/mlflow/experiments/search")),
                 answer("MLflow REST error", 404, r -> r.header("Authorization", "Bearer " + Tokens.of("alice"))
