@@ -69,7 +69,7 @@ class SecurityHeadersIT {
                 answer("stylesheet", 200, r -> r.get("/admin/assets/admin.css")),
                 answer("GraphQL answer", 200, r -> r.header("Authorization", "Bearer " + Tokens.of("alice")).contentType("application/json")
                         .body("{\"query\":\"{ __typename }\"}").post("/graphql")),
-                answer("GraphQL error", 200, r -> r.header("Authorization", "Bearer " + Tokens.of("alice")).contentType("application/json")
+                answer("GraphQL syntax error", 400, r -> r.header("Authorization", "Bearer " + Tokens.of("alice")).contentType("application/json")
                         .body("{\"query\":\"{ nope(\"}").post("/graphql")),
                 answer("GraphQL without a token", 401, r -> r.contentType("application/json").body("{\"query\":\"{ __typename }\"}")
                         .post("/graphql")),
