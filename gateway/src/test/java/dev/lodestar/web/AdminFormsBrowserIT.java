@@ -46,6 +46,7 @@ import dev.lodestar.testing.GraphQL;
 import dev.lodestar.testing.LodestarStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 
 /**
@@ -65,7 +66,11 @@ class AdminFormsBrowserIT {
     private static final String NOT_ISSUED = "not issued to you";
     private static final String OTHER_SITE = "sent from another site";
     /** Pages crawled per admin section and user: a list and a detail page show every form of a section. */
-    private static final int PAGES_PER_SECTION = 3;
+    private static final int PAGES_PER_SECTION = 2;
+    /** The admin's sections, each crawled from its list page. */
+    private static final List<String> SECTIONS = List.of("/admin/experiments", "/admin/models", "/admin/datasets", "/admin/jobs",
+            "/admin/approvals", "/admin/deployments", "/admin/alerts", "/admin/retraining", "/admin/drift", "/admin/lineage",
+            "/admin/audit", "/admin/roles");
 
     /** A POST route of the admin: its path template, as a pattern, and the roles that may use it. */
     record Route(String template, Pattern pattern, Set<String> roles) {
@@ -99,10 +104,11 @@ class AdminFormsBrowserIT {
         browser = Browser.start(base());
         daveBefore = signIn("dave", "/admin/roles");
         erinGrant = (String) browser.script("return document.querySelector('tr[data-user=erin] td.role[data-role=admin] form').getAttribute('action')");
-        crawl("dave", pages);
+        crawl("dave", pages, SECTIONS);
         signOut();
         erin = signIn("erin", pages.get(0));
-        crawl("erin", pages);
+        // Erin's own forms (decide, cancel her request, request a promotion) are on the fixture pages.
+        crawl("erin", pages, List.of());
         signOut();
         dave = signIn("dave", "/admin/roles");
     }
@@ -113,6 +119,8 @@ class AdminFormsBrowserIT {
             browser.close();
         }
         if (webhook != null) {
+            // After the last test the client no longer points at the gateway under test by itself.
+            RestAssured.port = TestStack.get().gatewayPort();
             GraphQL.as("dave").data("mutation($id: ID!) { deleteWebhook(id: $id) { id } }", "id", webhook);
         }
     }
@@ -241,11 +249,9 @@ class AdminFormsBrowserIT {
     }
 
     /** Visits the admin as {@code user} from the top, a few pages per section, and records every form. */
-    private static void crawl(String user, List<String> fixturePages) {
+    private static void crawl(String user, List<String> fixturePages, List<String> sections) {
         Deque<String> queue = new ArrayDeque<>(fixturePages);
-        queue.addAll(List.of("/admin/experiments", "/admin/models", "/admin/datasets", "/admin/jobs",
-                "/admin/approvals", "/admin/deployments", "/admin/alerts", "/admin/retraining", "/admin/drift", "/admin/lineage",
-                "/admin/audit", "/admin/roles"));
+        queue.addAll(sections);
         Set<String> seen = new HashSet<>(queue);
         Map<String, Integer> perSection = new HashMap<>();
         while (!queue.isEmpty()) {
@@ -266,7 +272,7 @@ class AdminFormsBrowserIT {
                     return [...document.querySelectorAll('main a[href]')].map(a => new URL(a.getAttribute('href'), location.href))
                       .filter(u => u.origin === location.origin && u.search === '').map(u => u.pathname)""");
             for (String link : links) {
-                if (link.startsWith("/admin/") && !link.startsWith("/admin/logout") && !link.startsWith("/admin/assets")
+                if (!sections.isEmpty() && link.startsWith("/admin/") && !link.startsWith("/admin/logout") && !link.startsWith("/admin/assets")
                         && !link.contains("/export") && link.split("/").length > 3 && seen.add(link)) {
                     queue.add(link);
                 }

@@ -153,7 +153,7 @@ class AdminXssBrowserIT {
                 "/admin/runs/" + runId,
                 "/admin/models/" + encodedModel,
                 "/admin/models/" + encodedModel + "/versions/1",
-                "/admin/approvals",
+                "/admin/approvals?status=ALL",
                 "/admin/approvals/" + requestId,
                 "/admin/alerts",
                 "/admin/datasets/" + datasetId,
@@ -191,8 +191,8 @@ class AdminXssBrowserIT {
     void payloadsTypedIntoSearchFieldsAndAddressesAreEchoedAsText() {
         String typed = Links.encode(PAYLOAD);
         List<String> problems = new ArrayList<>();
-        for (String path : List.of("/admin/experiments?q=" + typed, "/admin/models?q=" + typed, "/admin/datasets?name=" + typed,
-                "/admin/lineage?q=" + typed, "/admin/roles?q=" + typed, "/admin/alerts?deployment=" + typed)) {
+        for (String path : List.of("/admin/experiments?q=" + typed, "/admin/models?q=" + typed, "/admin/lineage?q=" + typed,
+                "/admin/roles?q=" + typed)) {
             problems.addAll(inert(path));
             Boolean echoed = (Boolean) browser.script(
                     "return document.body.textContent.includes(arguments[0]) || [...document.querySelectorAll('input')].some(i => i.value === arguments[1])",
@@ -203,7 +203,8 @@ class AdminXssBrowserIT {
         }
         for (String path : List.of("/admin/experiments/" + experimentId + "?filter=" + typed + "&sort=" + typed,
                 "/admin/audit?actor=" + typed + "&resourceId=" + typed + "&from=" + typed,
-                "/admin/lineage?node=" + typed, "/admin/runs/" + Links.segment(PAYLOAD), "/admin/models/" + Links.segment(PAYLOAD))) {
+                "/admin/lineage?node=" + typed, "/admin/runs/" + Links.segment(PAYLOAD), "/admin/models/" + Links.segment(PAYLOAD),
+                "/admin/datasets?name=" + typed, "/admin/alerts?deployment=" + typed)) {
             problems.addAll(inert(path));
         }
         assertThat(problems).isEmpty();
