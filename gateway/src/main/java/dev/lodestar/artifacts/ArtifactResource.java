@@ -37,7 +37,9 @@ import dev.lodestar.graphql.ErrorCode;
  * Artifacts over HTTP, outside GraphQL: the raw bytes are streamed in and out, never held in memory.
  * <ul>
  * <li>{@code POST /api/artifacts} (body: the bytes; optional {@code ?name=} file name) stores them and answers 201
- * with {@code {"id", "sha256", "size"}};</li>
+ * with {@code {"id", "sha256", "size"}}. The bytes must be what the {@code Content-Type} says ({@link DeclaredContent})
+ * and, when the sender announces their SHA-256 ({@code Digest: sha-256=<base64>} or {@code X-Content-SHA256: <hex>}),
+ * hash to it; otherwise the upload is refused with 400 and nothing is kept;</li>
  * <li>{@code GET /api/artifacts/{id}} streams them back with their SHA-256 as {@code ETag} and
  * {@code Digest}, to every reader role and to inference servers, which load deployed models from it.</li>
  * </ul>
@@ -46,6 +48,7 @@ import dev.lodestar.graphql.ErrorCode;
 public class ArtifactResource {
 
     private static final Logger LOG = Logger.getLogger(ArtifactResource.class);
+    private static final String SHA256_HEADER = "X-Content-SHA256";
 
     private final ArtifactStore store;
     private final ArtifactService artifacts;
@@ -62,21 +65,76 @@ public class ArtifactResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response upload(InputStream body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String mediaType,
+            @HeaderParam("Digest") String digest, @HeaderParam(SHA256_HEADER) String sha256Header,
             @QueryParam("name") String name) throws IOException {
-        if (name != null && (name.length() > 255 || name.contains("/") || name.contains("\\") || name.chars().anyMatch(Character::isISOControl))) {
-            throw ApiException.invalid("name must be a plain file name of at most 255 characters");
+        checkFileName(name);
+        MediaType type;
+        try {
+            type = DeclaredContent.parse(mediaType);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("Content-Type is not the media type of a file");
         }
+        String expected = expectedSha256(digest, sha256Header);
         ArtifactStore.Blob blob;
         try {
-            blob = store.put(body, config.maxSize().asLongValue());
+            blob = store.put(DeclaredContent.checked(body, type), config.maxSize().asLongValue(), expected);
         } catch (ArtifactStore.TooLarge e) {
             return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Map.of("code", ErrorCode.INVALID_ARGUMENT.name(), "message", e.getMessage())).build();
+        } catch (ArtifactStore.DigestMismatch | DeclaredContent.Mismatch e) {
+            throw ApiException.invalid(e.getMessage());
         }
         ArtifactEntity artifact = artifacts.register(blob, mediaType, name);
         return Response.created(URI.create("/api/artifacts/" + artifact.id))
                 .entity(Map.of("id", artifact.id.toString(), "sha256", artifact.sha256, "size", artifact.size))
                 .build();
+    }
+
+    /**
+     * A file name is a name, never a path: no separators, no {@code .} or {@code ..}, no control characters, at most
+     * 255 characters. It is only ever shown (in {@code Content-Disposition}); the bytes are stored by their hash.
+     */
+    static void checkFileName(String name) {
+        if (name != null && (name.isBlank() || name.length() > 255 || name.contains("/") || name.contains("\\")
+                || name.equals(".") || name.equals("..") || name.contains("\"")
+                || name.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT))) {
+            throw ApiException.invalid("name must be a plain file name of at most 255 characters, without separators,"
+                    + " quotes or control characters, and not . or ..");
+        }
+    }
+
+    /** The SHA-256 the sender announced (hex), from {@code Digest: sha-256=<base64>} or {@code X-Content-SHA256}, or null. */
+    static String expectedSha256(String digest, String sha256Header) {
+        String fromDigest = null;
+        if (digest != null) {
+            for (String entry : digest.split(",")) {
+                int equals = entry.indexOf('=');
+                if (equals > 0 && entry.substring(0, equals).trim().equalsIgnoreCase("sha-256")) {
+                    try {
+                        byte[] bytes = Base64.getDecoder().decode(entry.substring(equals + 1).trim());
+                        if (bytes.length == 32) {
+                            fromDigest = HexFormat.of().formatHex(bytes);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        // Refused below.
+                    }
+                    if (fromDigest == null) {
+                        throw ApiException.invalid("Digest: sha-256 must be the base64 of 32 bytes");
+                    }
+                }
+            }
+        }
+        String fromHeader = null;
+        if (sha256Header != null) {
+            fromHeader = sha256Header.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!fromHeader.matches("[0-9a-f]{64}")) {
+                throw ApiException.invalid(SHA256_HEADER + " must be 64 hex digits");
+            }
+        }
+        if (fromDigest != null && fromHeader != null && !fromDigest.equals(fromHeader)) {
+            throw ApiException.invalid("Digest and " + SHA256_HEADER + " announce different SHA-256s");
+        }
+        return fromDigest != null ? fromDigest : fromHeader;
     }
 
     @GET

@@ -29,8 +29,24 @@ public interface ArtifactStore {
         }
     }
 
+    /** Thrown when content does not hash to the SHA-256 its sender announced; nothing of it is kept. */
+    final class DigestMismatch extends IOException {
+        public DigestMismatch(String expected, String actual) {
+            super("the content's SHA-256 is " + actual + ", not the announced " + expected);
+        }
+    }
+
     /** Reads {@code content} to its end and stores it, unless it is longer than {@code maxBytes}. */
-    Blob put(InputStream content, long maxBytes) throws IOException;
+    default Blob put(InputStream content, long maxBytes) throws IOException {
+        return put(content, maxBytes, null);
+    }
+
+    /**
+     * Reads {@code content} to its end and stores it, unless it is longer than {@code maxBytes} or, when
+     * {@code expectedSha256} is given, does not hash to it ({@link DigestMismatch}). A refused or failed put leaves
+     * nothing behind, not even a temporary file.
+     */
+    Blob put(InputStream content, long maxBytes, String expectedSha256) throws IOException;
 
     /**
      * The stored content of {@code sha256}. The stream throws {@link Corrupted} at its end if what was read does

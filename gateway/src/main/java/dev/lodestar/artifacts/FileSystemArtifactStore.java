@@ -34,7 +34,7 @@ public class FileSystemArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public Blob put(InputStream content, long maxBytes) throws IOException {
+    public Blob put(InputStream content, long maxBytes, String expectedSha256) throws IOException {
         Path incoming = dir.resolve("incoming");
         Files.createDirectories(incoming);
         Path temp = Files.createTempFile(incoming, "upload-", ".part");
@@ -53,6 +53,9 @@ public class FileSystemArtifactStore implements ArtifactStore {
                 }
             }
             String sha256 = HexFormat.of().formatHex(digest.digest());
+            if (expectedSha256 != null && !expectedSha256.equals(sha256)) {
+                throw new DigestMismatch(expectedSha256, sha256);
+            }
             Path target = pathOf(sha256);
             Files.createDirectories(target.getParent());
             if (!Files.exists(target)) {

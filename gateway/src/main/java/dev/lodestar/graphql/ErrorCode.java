@@ -12,6 +12,11 @@ public enum ErrorCode {
     INVALID_ARGUMENT,
     /** The request contradicts the current state: a duplicate name, a changed param, an archived experiment. */
     CONFLICT,
+    /**
+     * The database cannot be reached right now (stopped, restarting, or every connection busy past the acquisition
+     * timeout). Nothing was written; the same request may be sent again.
+     */
+    UNAVAILABLE,
     /** The document is over one of the configured limits (size, depth, fields, aliases, operations); nothing ran. */
     LIMIT_EXCEEDED,
     /** The request resolved for longer than {@code lodestar.graphql.max-execution-time}; fields after that were not resolved. */

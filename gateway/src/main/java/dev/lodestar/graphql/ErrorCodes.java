@@ -21,7 +21,8 @@ import io.smallrye.graphql.transformation.TransformException;
  *
  * <p>Refusals ({@link ApiException}, failed authentication or authorization) keep their message. Malformed
  * documents, unknown fields and badly typed variables are {@code INVALID_ARGUMENT}. Anything unexpected is
- * logged with the request id and shown as {@code INTERNAL} with only that id.
+ * logged with the request id and shown as {@code INTERNAL} with only that id, except a database that cannot be reached,
+ * which is {@code UNAVAILABLE} (see {@link dev.lodestar.web.DatabaseOutage}).
  */
 final class ErrorCodes {
 
@@ -59,6 +60,11 @@ final class ErrorCodes {
             } else if (cause instanceof TransformException) {
                 code = ErrorCode.INVALID_ARGUMENT;
                 message = cause.getMessage();
+            } else if (dev.lodestar.web.DatabaseOutage.causedBy(cause)) {
+                code = ErrorCode.UNAVAILABLE;
+                message = dev.lodestar.web.DatabaseOutage.MESSAGE;
+                LOG.warnf("Request %s at %s: database unavailable (%s)", dev.lodestar.web.RequestIds.current(),
+                        fieldOf(error), cause.getMessage());
             } else {
                 code = ErrorCode.INTERNAL;
                 String requestId = dev.lodestar.web.RequestIds.current();

@@ -60,11 +60,31 @@ public class GraphQLRequestGuard {
         this.path = path;
         // After Quarkus's authentication handler (order -200) has set up the lazy identity, before the GraphQL
         // routes (their handlers are registered at startup, with lower orders than any positive value).
+        // The content type is checked on a route of its own, before the body is read: a route may not put a
+        // handler before its BodyHandler.
+        router.route(path).order(-(SecurityHandlerPriorities.AUTHORIZATION + 20)).handler(GraphQLRequestGuard::checkContentType);
         router.route(path).order(-(SecurityHandlerPriorities.AUTHORIZATION + 10))
                 .handler(BodyHandler.create(false).setBodyLimit(maxBody.asLongValue()))
                 .handler(this::check);
         // The schema in SDL is introspection by another name.
         router.route(path + "/*").order(-(SecurityHandlerPriorities.AUTHORIZATION + 10)).handler(this::check);
+    }
+
+    /**
+     * A POST must be {@code application/json}: a form or multipart body would otherwise be decoded as form fields
+     * (and fail there, past the error shape) before anything could refuse it.
+     */
+    private static void checkContentType(RoutingContext context) {
+        String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        String essence = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (context.request().method() == HttpMethod.POST && !essence.equals("application/json")) {
+            context.response().setStatusCode(415)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(CodedError.responseBody(ErrorCode.INVALID_ARGUMENT,
+                            "send GraphQL requests as application/json"));
+            return;
+        }
+        context.next();
     }
 
     private void check(RoutingContext context) {
@@ -151,6 +171,9 @@ public class GraphQLRequestGuard {
                 JsonToken value = parser.nextToken();
                 if ("query".equals(name) && value == JsonToken.VALUE_STRING) {
                     query = parser.getText();
+                } else if (("variables".equals(name) || "extensions".equals(name)) && value != JsonToken.START_OBJECT
+                        && value != JsonToken.VALUE_NULL) {
+                    throw new IOException(name + " is not an object");
                 } else {
                     parser.skipChildren();
                 }

@@ -189,7 +189,29 @@ public class OpenLineageEvents {
         if (!violations.isEmpty()) {
             throw new Invalid(violations);
         }
+        if (holdsNul(event)) {
+            throw new Invalid(List.of("$: a name or value holds the character \\u0000, which cannot be stored"));
+        }
         return event;
+    }
+
+    /** Whether a key or string anywhere in the event holds U+0000, which PostgreSQL's jsonb refuses. */
+    private static boolean holdsNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0;
+        }
+        var fields = node.fieldNames();
+        while (fields.hasNext()) {
+            if (fields.next().indexOf('\0') >= 0) {
+                return true;
+            }
+        }
+        for (JsonNode child : node) {
+            if (holdsNul(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String sha256(JsonNode event) {

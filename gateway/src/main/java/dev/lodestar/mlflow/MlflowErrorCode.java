@@ -22,6 +22,8 @@ public enum MlflowErrorCode {
     UNAUTHENTICATED(401),
     /** An MLflow operation Lodestar deliberately does not offer (deleting registry history, renaming models). */
     NOT_IMPLEMENTED(501),
+    /** The database cannot be reached right now; MLflow clients retry this code. */
+    TEMPORARILY_UNAVAILABLE(503),
     /** Anything else; the message carries the request id to look up in the server log. */
     INTERNAL_ERROR(500);
 
@@ -47,6 +49,7 @@ public enum MlflowErrorCode {
             case FORBIDDEN -> PERMISSION_DENIED;
             case NOT_FOUND -> RESOURCE_DOES_NOT_EXIST;
             case INVALID_ARGUMENT, CONFLICT, LIMIT_EXCEEDED -> INVALID_PARAMETER_VALUE;
+            case UNAVAILABLE -> TEMPORARILY_UNAVAILABLE;
             case INTERNAL, TIMEOUT -> INTERNAL_ERROR;
         };
     }

@@ -163,9 +163,9 @@ public class MlflowTracking {
         String name = request.runName();
         String parent = null;
         for (TagInput tag : tags) {
-            if (tag.key().equals(RUN_NAME_TAG) && (name == null || name.isBlank())) {
+            if (RUN_NAME_TAG.equals(tag.key()) && (name == null || name.isBlank())) {
                 name = tag.value();
-            } else if (tag.key().equals(PARENT_RUN_TAG)) {
+            } else if (PARENT_RUN_TAG.equals(tag.key())) {
                 parent = tag.value();
             }
         }
@@ -181,7 +181,7 @@ public class MlflowTracking {
         String runId = runIdOf(request.runId(), request.runUuid());
         RunStatus status = request.status() == null ? runs.get(runId).status : status(request.status());
         RunEntity run = runs.update(runId, status, request.runName(),
-                request.endTime() == null ? null : Instant.ofEpochMilli(request.endTime()));
+                request.endTime() == null ? null : instant(request.endTime(), "end_time"));
         return runInfo(Run.of(run), run.lifecycle);
     }
 
@@ -215,9 +215,9 @@ public class MlflowTracking {
     public void logBatch(MlflowMessages.LogBatch request) {
         String runId = runIdOf(request.runId(), null);
         List<MetricInput> metrics = request.metrics() == null ? null
-                : request.metrics().stream().map(MlflowTracking::metricInput).toList();
+                : entries(request.metrics(), "metrics").stream().map(MlflowTracking::metricInput).toList();
         List<ParamInput> params = request.params() == null ? null
-                : request.params().stream().map(p -> new ParamInput(p.key(), p.value())).toList();
+                : entries(request.params(), "params").stream().map(p -> new ParamInput(p.key(), p.value())).toList();
         batches.logBatch(runId, metrics, params, tagInputs(request.tags()));
     }
 
@@ -309,6 +309,9 @@ public class MlflowTracking {
 
     // Conversions and checks
 
+    private static final long EARLIEST_MILLIS = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
+    private static final long LATEST_MILLIS = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+
     private static MetricInput metricInput(MlflowMessages.Metric metric) {
         if (metric.value() == null) {
             throw invalid("metric '" + metric.key() + "' has no value");
@@ -318,11 +321,29 @@ public class MlflowTracking {
             throw invalid("metric '" + metric.key() + "': step " + step + " is outside the 32-bit range Lodestar stores");
         }
         return new MetricInput(metric.key(), metric.value(), (int) step,
-                metric.timestamp() == null ? null : Instant.ofEpochMilli(metric.timestamp()));
+                metric.timestamp() == null ? null : instant(metric.timestamp(), "metric '" + metric.key() + "': timestamp"));
+    }
+
+    /** Milliseconds since the epoch as an instant, refused outside the years 1 to 9999 (beyond what is stored). */
+    private static Instant instant(long epochMillis, String what) {
+        if (epochMillis < EARLIEST_MILLIS || epochMillis > LATEST_MILLIS) {
+            throw invalid(what + " " + epochMillis + " is not a time between the years 1 and 9999 in milliseconds");
+        }
+        return Instant.ofEpochMilli(epochMillis);
+    }
+
+    /** The entries of a list field, refusing null ones ({@code [null]} in JSON). */
+    private static <T> List<T> entries(List<T> list, String field) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == null) {
+                throw invalid(field + "[" + i + "] is null");
+            }
+        }
+        return list;
     }
 
     private static List<TagInput> tagInputs(List<KeyValue> tags) {
-        return tags == null ? List.of() : tags.stream().map(t -> new TagInput(t.key(), t.value())).toList();
+        return tags == null ? List.of() : entries(tags, "tags").stream().map(t -> new TagInput(t.key(), t.value())).toList();
     }
 
     private static RunStatus status(String status) {

@@ -87,6 +87,7 @@ public class ModelRegistry {
 
     public RegisteredModelEntity create(String name, String description) {
         String checkedName = RegistryRules.modelName(name);
+        holdName(checkedName);
         if (find(checkedName) != null) {
             throw ApiException.conflict("a model named '" + checkedName + "' is already registered");
         }
@@ -344,6 +345,17 @@ public class ModelRegistry {
             throw ApiException.notFound("model '" + model.name + "' has no version " + number);
         }
         return version;
+    }
+
+    /**
+     * Holds a model name until the transaction ends (a PostgreSQL advisory lock), so that registrations of one new
+     * name, from this gateway or another sharing the database, run one after the other: the later one finds the
+     * model the earlier one created instead of failing on the unique name.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void holdName(String name) {
+        entityManager.createNativeQuery("select 1 from (select pg_advisory_xact_lock(hashtextextended(:key, 0))) held")
+                .setParameter("key", "registered_model:" + name).getSingleResult();
     }
 
     /** Loads a model for a change, locking its row: changes to one model (and version numbering) go one at a time. */

@@ -138,7 +138,7 @@ public class JobExecution {
     @ActivateRequestContext
     public void run(UUID jobId, String owner, int attempt) {
         actor.actAs(Actor.SYSTEM);
-        Attempt current = new Attempt(jobId, owner);
+        Attempt current = new Attempt(jobId, owner, attempt);
         TrainingJobEntity job = QuarkusTransaction.requiringNew().call(() -> entityManager.find(TrainingJobEntity.class, jobId));
         current.runId = job.runId;
         TrainingSpec spec = jobs.specOf(job);
@@ -189,10 +189,12 @@ public class JobExecution {
     }
 
     /**
-     * Closes a job without running it, inside the caller's transaction (a claim finding a dead worker's job that
-     * was cancelled or is out of attempts). Audited as the system.
+     * Closes a job, inside the caller's transaction: an attempt that ended without a model, or a claim finding a
+     * dead worker's job that was cancelled or is out of attempts. Audited as the system, naming the worker of the
+     * job's last attempt.
      */
     void close(TrainingJobEntity job, JobStatus status, String error) {
+        String worker = job.leaseOwner;
         JobStatus before = job.status;
         job.status = status;
         job.error = error;
@@ -203,7 +205,8 @@ public class JobExecution {
         endRun(job.runId, status == JobStatus.CANCELLED ? RunStatus.KILLED : RunStatus.FAILED);
         jobs.appendLog(job.id, status == JobStatus.CANCELLED ? "cancelled" : "failed: " + error);
         audit.recordAsSystem(status == JobStatus.CANCELLED ? AuditAction.JOB_CANCELLED : AuditAction.JOB_FAILED, job.id.toString(),
-                AuditLog.fields("status", before.name()), AuditLog.fields("status", status.name(), "error", error), error);
+                AuditLog.fields("status", before.name()),
+                AuditLog.fields("status", status.name(), "error", error, "worker", worker, "attempt", job.attempts), error);
     }
 
     /**
@@ -293,6 +296,8 @@ public class JobExecution {
         artifacts.logToRun(runId, "model/model.tribuo", artifact.id.toString());
         runs.update(runId, RunStatus.FINISHED, null, null);
 
+        // Two gateways finishing the first jobs of a new model at once: the second waits here and finds the model.
+        registry.holdName(spec.registerAs());
         RegisteredModelEntity model = registry.find(spec.registerAs());
         if (model == null) {
             model = registry.create(spec.registerAs(), "Trained by Lodestar training jobs.");
@@ -328,7 +333,8 @@ public class JobExecution {
         audit.recordAsSystem(gateFailure == null ? AuditAction.JOB_SUCCEEDED : AuditAction.JOB_FAILED, job.id.toString(),
                 AuditLog.fields("status", JobStatus.RUNNING.name()),
                 AuditLog.fields("status", job.status.name(), "runId", runId, "model", model.name, "version", version.version,
-                        "metrics", outcome.metrics(), "error", gateFailure), gateFailure);
+                        "metrics", outcome.metrics(), "error", gateFailure, "worker", current.owner, "attempt", current.attempt),
+                gateFailure);
     }
 
     /** Records a version that missed a gate: described like a registered one, but FAILED_REGISTRATION with the reason. */
@@ -398,11 +404,13 @@ public class JobExecution {
     private final class Attempt {
         final UUID jobId;
         final String owner;
+        final int attempt;
         UUID runId;
 
-        Attempt(UUID jobId, String owner) {
+        Attempt(UUID jobId, String owner, int attempt) {
             this.jobId = jobId;
             this.owner = owner;
+            this.attempt = attempt;
         }
 
         /** Enters a stage; {@link LeaseLost} when the job is no longer this worker's. */

@@ -32,7 +32,8 @@ import io.quarkus.scheduler.Scheduled;
  * them through {@link JobExecution}.
  *
  * <p>A job is claimed with {@code FOR UPDATE SKIP LOCKED}, so gateways sharing the database never take the same
- * job, and held by a lease: the worker's name and a time, renewed every third of the lease while the job runs.
+ * job, and held by a lease: the worker's name ({@code host/pid/random}, also in the job's log and final audit event)
+ * and a time, renewed every third of the lease while the job runs.
  * Claimable are queued jobs and running jobs whose lease ran out, which means their worker died; each claim
  * counts an attempt, and a job claimed again after {@code max-attempts} attempts is given up as {@code FAILED}.
  * A worker that lost its lease (it stalled longer than the lease and another took the job over) notices at its
@@ -62,7 +63,7 @@ public class TrainingWorker {
         this.jobs = jobs;
         this.execution = execution;
         this.async = async;
-        this.owner = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.owner = hostName() + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** A job claimed for a run: its id and which attempt this is. */

@@ -10,7 +10,11 @@ import java.util.Set;
 import dev.lodestar.identity.Actor;
 import dev.lodestar.identity.CurrentActor;
 import io.quarkus.arc.Arc;
+import io.quarkus.arc.ArcContainer;
 import io.quarkus.qute.TemplateGlobal;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.ext.web.RoutingContext;
 
 /** Values every admin template may use. */
 @TemplateGlobal
@@ -19,9 +23,21 @@ public class AdminGlobals {
     private AdminGlobals() {
     }
 
-    /** The logged-in user, for the page header; null on pages shown before login. */
+    /**
+     * The logged-in user, for the page header; null on pages shown before or without login. Only a user the
+     * request has already authenticated is shown: a page that needs no login (a 404 of an unknown address, the
+     * page saying sign-in is unavailable) must not start a login to fill in its header.
+     */
     static Actor actor() {
-        return Arc.container().instance(CurrentActor.class).get().find().orElse(null);
+        ArcContainer container = Arc.container();
+        if (!container.requestContext().isActive()) {
+            return null;
+        }
+        RoutingContext request = container.instance(CurrentVertxRequest.class).get().getCurrent();
+        if (request == null || !(request.user() instanceof QuarkusHttpUser user) || user.getSecurityIdentity().isAnonymous()) {
+            return null;
+        }
+        return container.instance(CurrentActor.class).get().find().orElse(null);
     }
 
     /** The logged-in user's form token, for the hidden {@code csrf} field of every form. */

@@ -18,8 +18,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Request bodies of JSON and form endpoints stay small. The server-wide limit is the artifact limit, since
- * artifacts are streamed to the store; every other body must declare its length and stay under
+ * Request bodies of JSON and form endpoints stay small. The server-wide limit
+ * ({@code quarkus.http.limits.max-body-size}) stays above the streamed limits, which the store enforces with a coded
+ * answer; every other body must declare its length and stay under
  * {@code lodestar.http.max-request-body} (GraphQL enforces the same limit on its own, chunked bodies included).
  * The streaming endpoints ({@code /api/artifacts}, {@code /api/datasets}) have limits of their own: a declared
  * length over them is refused before a byte of the body is read, so a client announcing 2 GB learns at once; a

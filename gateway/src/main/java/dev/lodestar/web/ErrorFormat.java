@@ -30,8 +30,8 @@ public interface ErrorFormat {
             case NOT_FOUND -> Response.Status.NOT_FOUND;
             case INVALID_ARGUMENT, LIMIT_EXCEEDED -> Response.Status.BAD_REQUEST;
             case CONFLICT -> Response.Status.CONFLICT;
+            case UNAVAILABLE, TIMEOUT -> Response.Status.SERVICE_UNAVAILABLE;
             case INTERNAL -> Response.Status.INTERNAL_SERVER_ERROR;
-            case TIMEOUT -> Response.Status.SERVICE_UNAVAILABLE;
         };
     }
 }

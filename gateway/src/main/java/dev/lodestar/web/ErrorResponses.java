@@ -2,9 +2,12 @@ package dev.lodestar.web;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.inject.Instance;
+import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -58,7 +61,21 @@ public class ErrorResponses {
         return formatFor(uri).noSuchEndpoint(uri.getPath());
     }
 
-    /** Anything unexpected: logged with the request id, answered with only that id. */
+    /** A method the endpoint does not take: 405 with {@code Allow}, in the path's error format like any refusal. */
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException exception, UriInfo uri) {
+        Set<String> allowed = exception.getResponse().getAllowedMethods();
+        String message = allowed.isEmpty() ? uri.getPath() + " does not take this method"
+                : uri.getPath() + " takes only " + String.join(", ", new TreeSet<>(allowed));
+        Response coded = formatFor(uri).render(ErrorCode.INVALID_ARGUMENT, message, uri.getPath());
+        return Response.fromResponse(coded).status(Response.Status.METHOD_NOT_ALLOWED)
+                .header("Allow", String.join(", ", allowed)).build();
+    }
+
+    /**
+     * Anything unexpected: logged with the request id, answered with only that id; a database that cannot be reached
+     * is answered {@code UNAVAILABLE} (503).
+     */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response internal(RuntimeException exception, UriInfo uri) {
         if (exception instanceof WebApplicationException web) {
@@ -70,6 +87,10 @@ public class ErrorResponses {
             throw exception;
         }
         String requestId = RequestIds.current();
+        if (DatabaseOutage.causedBy(exception)) {
+            LOG.warnf("Request %s to %s: database unavailable (%s)", requestId, uri.getPath(), exception.getMessage());
+            return formatFor(uri).render(ErrorCode.UNAVAILABLE, DatabaseOutage.MESSAGE, uri.getPath());
+        }
         LOG.errorf(exception, "Request %s to %s failed", requestId, uri.getPath());
         return formatFor(uri).render(ErrorCode.INTERNAL,
                 "internal error; the server log has the details under request id " + requestId, uri.getPath());

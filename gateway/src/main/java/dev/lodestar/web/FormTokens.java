@@ -11,18 +11,28 @@ import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
 import dev.lodestar.graphql.ApiException;
 import dev.lodestar.graphql.ErrorCode;
 import dev.lodestar.identity.Actor;
 import dev.lodestar.identity.CurrentActor;
+import io.quarkus.runtime.Startup;
+import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * Cross-site request protection for the admin's forms. Every form carries a hidden {@code csrf} field holding an
- * HMAC of the logged-in user's subject under a server secret; a POST is accepted only with the token of the user
- * who sends it. A page from another site cannot read the token, so it cannot forge a form; a form captured from
- * one user does not work for another. {@link SameOriginPosts} adds the browser's Origin check on top.
+ * HMAC, under a server secret, of the logged-in user's subject and of their Keycloak session ({@code sid} claim);
+ * a POST is accepted only with the token of the user and session that send it. A page from another site cannot
+ * read the token, so it cannot forge a form; a form captured from one user does not work for another, nor one
+ * captured from a session after that session has ended. Every gateway replica with the same
+ * {@link AdminConfig#formKey()} accepts the same tokens. {@link SameOriginPosts} adds the browser's Origin check
+ * on top.
+ *
+ * <p>Created at start, so a form key too short to use stops the gateway there with a message naming the setting.
  */
 @ApplicationScoped
+@Startup
 public class FormTokens {
 
     /** Name of the hidden field every admin form carries. */
@@ -32,8 +42,14 @@ public class FormTokens {
 
     private final SecretKeySpec key;
     private final CurrentActor actor;
+    private final SecurityIdentity identity;
 
-    FormTokens(AdminConfig config, CurrentActor actor) {
+    FormTokens(AdminConfig config, CurrentActor actor, SecurityIdentity identity) {
+        config.formKey().filter(k -> k.length() < AdminConfig.MIN_FORM_KEY_LENGTH).ifPresent(k -> {
+            throw new IllegalStateException("lodestar.admin.form-key (LODESTAR_ADMIN_FORM_KEY) is " + k.length()
+                    + " characters long; it must have at least " + AdminConfig.MIN_FORM_KEY_LENGTH
+                    + " (a random value shared by every gateway replica, e.g. from `openssl rand -base64 24`)");
+        });
         byte[] secret = config.formKey().map(k -> k.getBytes(StandardCharsets.UTF_8)).orElseGet(() -> {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
@@ -41,6 +57,7 @@ public class FormTokens {
         });
         this.key = new SecretKeySpec(secret, ALGORITHM);
         this.actor = actor;
+        this.identity = identity;
     }
 
     /** The token the current user's forms carry. */
@@ -62,9 +79,21 @@ public class FormTokens {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(user.subject().getBytes(StandardCharsets.UTF_8)));
+            mac.update(user.subject().getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            mac.update(sessionOf().getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
+    }
+
+    /** The Keycloak session the user logged in with; empty for a token that names none. */
+    private String sessionOf() {
+        if (identity.getPrincipal() instanceof JsonWebToken token) {
+            Object sid = token.getClaim("sid");
+            return sid == null ? "" : sid.toString();
+        }
+        return "";
     }
 }

@@ -193,6 +193,14 @@ public final class AppProcess implements AutoCloseable {
         return status(readyUrl);
     }
 
+    /** The operating system's id of the running process. */
+    public long pid() {
+        if (process == null) {
+            throw new IllegalStateException(name + " was not started");
+        }
+        return process.pid();
+    }
+
     /** True while the process runs. */
     public boolean alive() {
         return process != null && process.isAlive();

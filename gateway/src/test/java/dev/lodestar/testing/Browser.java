@@ -155,6 +155,23 @@ public final class Browser implements AutoCloseable {
         return fields.isEmpty() ? "no-token-on-this-page" : fields.get(0).getAttribute("value");
     }
 
+    /** Runs {@code script} in every page opened from now on, before any script of the page itself. */
+    public Browser beforeEveryPage(String script) {
+        ((ChromeDriver) driver).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
+        return this;
+    }
+
+    /** Forgets every cookie, the gateway's and Keycloak's: the next page starts a new login and a new session. */
+    public Browser forgetSessions() {
+        ((ChromeDriver) driver).executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        return this;
+    }
+
+    /** Runs JavaScript in the current page and returns its result. */
+    public Object script(String script, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeScript(script, arguments);
+    }
+
     /** The session's cookies for the gateway, to send a request the browser itself would not. */
     public Map<String, String> cookies() {
         Map<String, String> cookies = new HashMap<>();

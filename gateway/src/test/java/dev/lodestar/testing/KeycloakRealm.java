@@ -32,6 +32,38 @@ public final class KeycloakRealm {
                 .then().statusCode(200).extract().jsonPath().getList("name");
     }
 
+    /**
+     * Lets the admin's login come back to {@code base} (e.g. a proxy in front of several gateways) besides the
+     * addresses the realm names, by adding {@code base/admin/*} to the gateway client's redirect URIs.
+     */
+    public static void allowAdminRedirectsTo(String base) {
+        changeGatewayRedirects(base + "/admin/*", true);
+    }
+
+    /** Takes back {@link #allowAdminRedirectsTo(String)}. */
+    public static void disallowAdminRedirectsTo(String base) {
+        changeGatewayRedirects(base + "/admin/*", false);
+    }
+
+    private static void changeGatewayRedirects(String uri, boolean allow) {
+        String token = adminToken();
+        String clients = server() + "/admin/realms/lodestar/clients";
+        String id = given().auth().oauth2(token).queryParam("clientId", "lodestar-gateway").get(clients)
+                .then().statusCode(200).extract().jsonPath().getString("[0].id");
+        io.restassured.path.json.JsonPath current = given().auth().oauth2(token).get(clients + "/" + id)
+                .then().statusCode(200).extract().jsonPath();
+        Map<String, Object> client = current.getMap("");
+        List<String> redirects = new java.util.ArrayList<>(current.getList("redirectUris", String.class));
+        redirects.remove(uri);
+        if (allow) {
+            redirects.add(uri);
+        }
+        Map<String, Object> changed = new java.util.HashMap<>(client);
+        changed.put("redirectUris", redirects);
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(changed).put(clients + "/" + id)
+                .then().statusCode(204);
+    }
+
     private static String adminToken() {
         return given().formParams(Map.of("grant_type", "password", "client_id", "admin-cli",
                 "username", LocalKeycloak.BOOTSTRAP_ADMIN, "password", LocalKeycloak.BOOTSTRAP_ADMIN))

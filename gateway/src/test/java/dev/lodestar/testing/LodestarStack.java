@@ -24,7 +24,8 @@ public class LodestarStack implements QuarkusTestResourceLifecycleManager {
                 "quarkus.http.test-port", Integer.toString(stack.gatewayPort()),
                 "lodestar.artifacts.dir", System.getProperty("lodestar.test.output", "target/test-stack") + "/artifacts",
                 // Small enough for a test to stream past it.
-                "lodestar.datasets.max-size", "1M");
+                "lodestar.datasets.max-size", "1M",
+                "lodestar.artifacts.max-size", "4M");
     }
 
     @Override

@@ -64,6 +64,7 @@ public final class InferenceServer {
             r -> daemon(r, "jwks-refresh"));
     private final JwksKeys keys;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile boolean followsSource;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final LiveProfiles profiles;
     private final FeedbackBuffer feedback;
@@ -123,6 +124,7 @@ public final class InferenceServer {
         GatewayClient gateway = config.gatewayUrl() == null ? null
                 : new GatewayClient(config.gatewayUrl(), config.issuer(), config.clientId(), config.clientSecret(), http);
         serving = ServingState.create(StateSync.fetcher(gateway), config.cacheDirectory(), metrics);
+        followsSource = config.servingFile() != null || gateway != null;
 
         List<ServerInterceptor> interceptors = new ArrayList<>();
         interceptors.add(new AdmissionInterceptor(config.maxInFlight(), metrics));
@@ -139,8 +141,8 @@ public final class InferenceServer {
             grpc = loops.apply(NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.grpcPort())))
                     // Scoring is microseconds of CPU: answering on the transport thread beats any hand-off.
                     .directExecutor()
-                    .addService(ServerInterceptors.intercept(inference, interceptors))
-                    .addService(ServerInterceptors.intercept(oip, interceptors))
+                    .addService(ClientErrorsInterceptor.wrap(ServerInterceptors.intercept(inference, interceptors)))
+                    .addService(ClientErrorsInterceptor.wrap(ServerInterceptors.intercept(oip, interceptors)))
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
@@ -156,9 +158,10 @@ public final class InferenceServer {
             }
             background.scheduleWithFixedDelay(this::refreshKeys, 2, 2, TimeUnit.SECONDS);
         }
-        health.setStatus("", ServingStatus.SERVING);
-        health.setStatus(InferenceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-        health.setStatus(GRPCInferenceServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        // Until the first desired state is applied, this replica does not know its deployments: gRPC health says
+        // NOT_SERVING (and HTTP readiness 503) so balancers send it nothing yet.
+        reportHealth();
+        serving.onChange(this::reportHealth);
         LOG.infof("Inference server listening on %s:%d (gRPC), health and metrics on port %d", config.host(),
                 grpc.getPort(), management.port());
 
@@ -169,6 +172,7 @@ public final class InferenceServer {
                 : gateway != null ? StateSync.gateway(gateway, config.gatewayUrl().toString()) : null;
         if (source == null) {
             LOG.warn("No desired state source (LODESTAR_GATEWAY_URL or LODESTAR_SERVING_FILE): serving nothing");
+            reportHealth();
         } else {
             String replicaId = config.replicaId();
             sync = new StateSync(serving, source, gateway == null ? null : report -> gateway.report(replicaId, report),
@@ -202,9 +206,22 @@ public final class InferenceServer {
         }
     }
 
-    /** Ready when callers can be authenticated and the server is not draining. */
+    /**
+     * Ready when callers can be authenticated, the first desired state has been applied (when there is a source of
+     * it), and the server is not draining.
+     */
     public boolean ready() {
-        return (keys == null || keys.loaded()) && !draining.get();
+        return (keys == null || keys.loaded()) && (!followsSource || serving.hasApplied()) && !draining.get();
+    }
+
+    private void reportHealth() {
+        if (draining.get()) {
+            return;
+        }
+        ServingStatus status = !followsSource || serving.hasApplied() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus("", status);
+        health.setStatus(InferenceGrpc.SERVICE_NAME, status);
+        health.setStatus(GRPCInferenceServiceGrpc.SERVICE_NAME, status);
     }
 
     /** What this server serves; {@link ServingState#apply} changes it. */

@@ -403,6 +403,10 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
             throw Status.INVALID_ARGUMENT.withDescription("deployment is required").asException();
         }
         Deployment deployment = state.deployment(name);
+        if (deployment == null && !state.hasApplied()) {
+            throw Status.UNAVAILABLE.withDescription("this replica has not loaded its deployments yet; retry")
+                    .asException();
+        }
         if (deployment == null) {
             throw Status.NOT_FOUND.withDescription("no deployment named '" + name + "' is served here").asException();
         }

@@ -306,6 +306,24 @@ class OipServiceTest {
                                 Arrays.stream(new double[19]).boxed().toList()))), "input");
     }
 
+    @Test
+    void shapesThatPromiseMoreThanTheRequestHoldsAndBytesThatAreNotTextAreRefusedNotAllocated() {
+        // [2^31 - 1] rows with one value: refused before a row is allocated.
+        assertInvalid(ModelInferRequest.newBuilder().setModelName("price")
+                .addInputs(InferInputTensor.newBuilder().setName("x").setDatatype("FP64").addShape(Integer.MAX_VALUE)
+                        .setContents(InferTensorContents.newBuilder().addFp64Contents(1)))
+                .addInputs(bytes("plan", "pro")), "x");
+        // 2^30 FP32 elements need 2^32 raw bytes, which wraps to 0 in int arithmetic: an empty raw content must not pass.
+        assertInvalid(ModelInferRequest.newBuilder().setModelName("price")
+                .addInputs(InferInputTensor.newBuilder().setName("x").setDatatype("FP32").addShape(1 << 30))
+                .addInputs(InferInputTensor.newBuilder().setName("plan").setDatatype("BYTES").addShape(1 << 30))
+                .addRawInputContents(ByteString.EMPTY).addRawInputContents(ByteString.EMPTY), "x");
+        assertInvalid(ModelInferRequest.newBuilder().setModelName("price").addInputs(fp64("x", 1))
+                .addInputs(InferInputTensor.newBuilder().setName("plan").setDatatype("BYTES").addShape(1)
+                        .setContents(InferTensorContents.newBuilder().addBytesContents(ByteString.copyFrom(new byte[] {(byte) 0xc3, 0x28})))),
+                "plan");
+    }
+
     private static void assertInvalid(ModelInferRequest.Builder request, String input) {
         assertThatThrownBy(() -> oip().modelInfer(request.build()))
                 .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))

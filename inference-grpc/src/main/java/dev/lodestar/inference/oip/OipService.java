@@ -293,6 +293,10 @@ public final class OipService extends GRPCInferenceServiceGrpc.GRPCInferenceServ
             throw Status.INVALID_ARGUMENT.withDescription("model_name is required").asException();
         }
         Deployment deployment = state.deployment(name);
+        if (deployment == null && !state.hasApplied()) {
+            throw Status.UNAVAILABLE.withDescription("this replica has not loaded its deployments yet; retry")
+                    .asException();
+        }
         if (deployment == null) {
             throw Status.NOT_FOUND.withDescription("no model named '" + name + "' is served here").asException();
         }

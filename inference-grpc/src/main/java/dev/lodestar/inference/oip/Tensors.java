@@ -2,6 +2,8 @@ package dev.lodestar.inference.oip;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -50,8 +52,10 @@ final class Tensors {
         if (inputs.size() == 1 && isMatrix(inputs.get(0), columns)) {
             return matrix(inputs.get(0), raw ? request.getRawInputContents(0) : null, columns);
         }
+        // Every column's contents are read (and their sizes checked against the shapes) before the rows are
+        // allocated, so a shape that promises more than the request holds is refused, not allocated.
         int batch = -1;
-        Object[][] rows = null;
+        Object[] values = new Object[columns.size()];
         for (int c = 0; c < columns.size(); c++) {
             ServableModel.Column column = columns.get(c);
             Integer index = byName.remove(column.name());
@@ -62,28 +66,33 @@ final class Tensors {
             int size = batchOf(input);
             if (batch < 0) {
                 batch = size;
-                rows = new Object[batch][columns.size()];
             } else if (size != batch) {
                 throw new IllegalArgumentException("input '" + input.getName() + "' has " + size + " rows, other inputs "
                         + batch);
             }
             ByteString rawContent = raw ? request.getRawInputContents(index) : null;
-            if (column.text()) {
-                String[] texts = texts(input, rawContent, batch);
+            values[c] = column.text() ? texts(input, rawContent, batch) : numbers(input, rawContent, batch);
+        }
+        if (!byName.isEmpty()) {
+            throw new IllegalArgumentException("input '" + byName.keySet().iterator().next() + "' is not an input of the model");
+        }
+        if (batch < 0) {
+            return new Object[0][];
+        }
+        Object[][] rows = new Object[batch][columns.size()];
+        for (int c = 0; c < columns.size(); c++) {
+            if (values[c] instanceof String[] texts) {
                 for (int r = 0; r < batch; r++) {
                     rows[r][c] = texts[r];
                 }
             } else {
-                double[] numbers = numbers(input, rawContent, batch);
+                double[] numbers = (double[]) values[c];
                 for (int r = 0; r < batch; r++) {
                     rows[r][c] = numbers[r];
                 }
             }
         }
-        if (!byName.isEmpty()) {
-            throw new IllegalArgumentException("input '" + byName.keySet().iterator().next() + "' is not an input of the model");
-        }
-        return rows == null ? new Object[0][] : rows;
+        return rows;
     }
 
     private static boolean isMatrix(InferInputTensor input, List<ServableModel.Column> columns) {
@@ -147,16 +156,16 @@ final class Tensors {
 
     private static double[] doubles(InferInputTensor input, ByteString raw, int count) {
         String type = input.getDatatype();
-        double[] values = new double[count];
         if (raw != null) {
             int width = switch (type) {
                 case "FP64", "INT64" -> 8;
                 default -> 4;
             };
-            if (raw.size() != count * width) {
+            if (raw.size() != (long) count * width) {
                 throw new IllegalArgumentException("input '" + input.getName() + "': " + raw.size() + " raw bytes, "
-                        + count * width + " expected for " + count + " " + type + " elements");
+                        + (long) count * width + " expected for " + count + " " + type + " elements");
             }
+            double[] values = new double[count];
             ByteBuffer buffer = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < count; i++) {
                 values[i] = switch (type) {
@@ -179,6 +188,7 @@ final class Tensors {
             throw new IllegalArgumentException("input '" + input.getName() + "': " + given + " " + type
                     + " contents, " + count + " expected");
         }
+        double[] values = new double[count];
         for (int i = 0; i < count; i++) {
             values[i] = switch (type) {
                 case "FP64" -> contents.getFp64Contents(i);
@@ -195,8 +205,12 @@ final class Tensors {
             throw new IllegalArgumentException("input '" + input.getName() + "' is a text column: BYTES expected, got "
                     + input.getDatatype());
         }
-        String[] values = new String[count];
         if (raw != null) {
+            if (raw.size() / 4 < count) {
+                throw new IllegalArgumentException("input '" + input.getName() + "': " + raw.size() + " raw bytes cannot hold "
+                        + count + " BYTES elements (each needs a 4-byte length)");
+            }
+            String[] values = new String[count];
             ByteBuffer buffer = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < count; i++) {
                 if (buffer.remaining() < 4) {
@@ -210,7 +224,7 @@ final class Tensors {
                 }
                 byte[] bytes = new byte[length];
                 buffer.get(bytes);
-                values[i] = new String(bytes, StandardCharsets.UTF_8);
+                values[i] = utf8(input, i, ByteBuffer.wrap(bytes));
             }
             if (buffer.hasRemaining()) {
                 throw new IllegalArgumentException("input '" + input.getName() + "': " + buffer.remaining()
@@ -223,9 +237,21 @@ final class Tensors {
             throw new IllegalArgumentException("input '" + input.getName() + "': " + contents.getBytesContentsCount()
                     + " BYTES contents, " + count + " expected");
         }
+        String[] values = new String[count];
         for (int i = 0; i < count; i++) {
-            values[i] = contents.getBytesContents(i).toStringUtf8();
+            values[i] = utf8(input, i, contents.getBytesContents(i).asReadOnlyByteBuffer());
         }
         return values;
+    }
+
+    /** A {@code BYTES} element as text; bytes that are not UTF-8 are refused, not replaced. */
+    private static String utf8(InferInputTensor input, int element, ByteBuffer bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("input '" + input.getName() + "': element " + element
+                    + " is not valid UTF-8 text");
+        }
     }
 }

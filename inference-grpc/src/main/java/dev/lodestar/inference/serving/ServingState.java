@@ -50,6 +50,7 @@ public final class ServingState {
     });
     private final long drainTimeoutNanos;
     private volatile DesiredState applied = DesiredState.EMPTY;
+    private volatile boolean everApplied;
 
     ServingState(ModelLoader loader, MeterRegistry registry, long drainTimeoutMillis) {
         this.loader = loader;
@@ -121,7 +122,17 @@ public final class ServingState {
             }
         }
         applied = desired;
+        everApplied = true;
         changed();
+    }
+
+    /**
+     * True once a desired state has been applied. Before that, this server does not know which deployments it
+     * should hold, so a deployment it lacks may merely not be loaded yet: callers are told to retry, not that it
+     * does not exist.
+     */
+    public boolean hasApplied() {
+        return everApplied;
     }
 
     private void applyTo(Deployment deployment, DesiredState.Deployment spec) throws InterruptedException {

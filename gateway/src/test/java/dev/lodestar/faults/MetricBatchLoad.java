@@ -1,0 +1,128 @@
+package dev.lodestar.faults;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * Clients logging metric batches to one run without pause, the way a well-behaved client does it: a batch that is
+ * refused with {@code UNAVAILABLE}, or gets no answer at all, is sent again after a short pause until it is
+ * accepted. Every batch carries a metric key of its own with {@value #POINTS} points, so what was stored can be
+ * counted batch by batch afterwards.
+ */
+final class MetricBatchLoad {
+
+    /** Points per batch. */
+    static final int POINTS = 10;
+
+    private static final String LOG_BATCH = """
+            mutation($run: ID!, $metrics: [MetricInput!]) {
+              logBatch(runId: $run, metrics: $metrics) { id }
+            }""";
+
+    private final GatewayEndpoint gateway;
+    private final String runId;
+    private final Supplier<String> token;
+    private final FaultFigures figures;
+    private final long giveUpAfterMillis;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> clients = new ArrayList<>();
+    /** Batch keys the gateway acknowledged. */
+    final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    /** How each failed attempt failed ("UNAVAILABLE", "no answer", "HTTP 500 ..."), with counts. */
+    final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    /** Answers that carried a Java stack trace or exception class name. */
+    final List<String> leaks = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    MetricBatchLoad(GatewayEndpoint gateway, String runId, Supplier<String> token, FaultFigures figures,
+            long giveUpAfterMillis) {
+        this.gateway = gateway;
+        this.runId = runId;
+        this.token = token;
+        this.figures = figures;
+        this.giveUpAfterMillis = giveUpAfterMillis;
+    }
+
+    /** Starts {@code count} clients, each sending one batch at a time. */
+    MetricBatchLoad start(int count, String prefix) {
+        for (int c = 0; c < count; c++) {
+            String client = prefix + c;
+            Thread thread = new Thread(() -> run(client), "batches-" + client);
+            clients.add(thread);
+            thread.start();
+        }
+        return this;
+    }
+
+    /** Stops sending new batches and waits until every batch under way was accepted or given up. */
+    void finish() throws InterruptedException {
+        running.set(false);
+        for (Thread thread : clients) {
+            thread.join(giveUpAfterMillis + 10_000);
+        }
+    }
+
+    /** The batch keys of the run and their stored point counts, read straight from the database. */
+    static Map<String, Long> stored(FaultDatabase database, String runId) {
+        Map<String, Long> counts = new HashMap<>();
+        for (Object[] row : database.query("select key, count(*) from metric where run_id = ?::uuid group by key", runId)) {
+            counts.put((String) row[0], ((Number) row[1]).longValue());
+        }
+        return counts;
+    }
+
+    private void run(String client) {
+        for (int n = 0; running.get(); n++) {
+            String key = "b-" + client + "-" + n;
+            List<Map<String, Object>> metrics = new ArrayList<>();
+            for (int step = 0; step < POINTS; step++) {
+                metrics.add(Map.of("key", key, "value", n + step / 10.0, "step", step));
+            }
+            figures.sent.incrementAndGet();
+            long started = System.currentTimeMillis();
+            int attempts = 0;
+            while (true) {
+                attempts++;
+                GatewayEndpoint.Answer answer = gateway.graphql(token.get(), LOG_BATCH, Map.of("run", runId, "metrics", metrics));
+                if (answer.succeeded()) {
+                    acknowledged.add(key);
+                    if (attempts > 1) {
+                        figures.recovered.incrementAndGet();
+                    }
+                    break;
+                }
+                figures.failed.incrementAndGet();
+                failures.merge(kind(answer), 1, Integer::sum);
+                if (answer.raw().contains("Exception") || answer.raw().contains("\tat ")) {
+                    leaks.add(answer.raw());
+                }
+                if (System.currentTimeMillis() - started > giveUpAfterMillis) {
+                    figures.lost.incrementAndGet();
+                    break;
+                }
+                pause(100);
+            }
+        }
+    }
+
+    private static String kind(GatewayEndpoint.Answer answer) {
+        if (answer.status() == -1) {
+            return "no answer";
+        }
+        List<String> codes = answer.codes();
+        return answer.status() == 200 && !codes.isEmpty() ? String.join(",", codes) : "HTTP " + answer.status();
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
