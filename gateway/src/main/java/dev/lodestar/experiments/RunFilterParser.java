@@ -34,9 +34,16 @@ import dev.lodestar.graphql.ApiException;
  */
 final class RunFilterParser {
 
+    /** Most comparisons one filter may hold: each is a subquery, and PostgreSQL plans them all at once. */
+    static final int MAX_COMPARISONS = 100;
+    /** Deepest nesting of parentheses a filter may use. */
+    static final int MAX_DEPTH = 32;
+
     private final String text;
     private final String label;
     private int at;
+    private int comparisons;
+    private int depth;
 
     private RunFilterParser(String text, String label) {
         this.text = text;
@@ -97,6 +104,9 @@ final class RunFilterParser {
     private RunFilter primary() {
         skipSpaces();
         if (peek('(')) {
+            if (++depth > MAX_DEPTH) {
+                throw error("parentheses nest deeper than " + MAX_DEPTH + " levels");
+            }
             at++;
             RunFilter inner = or();
             skipSpaces();
@@ -104,7 +114,11 @@ final class RunFilterParser {
                 throw error("expected ')'");
             }
             at++;
+            depth--;
             return inner;
+        }
+        if (++comparisons > MAX_COMPARISONS) {
+            throw error("a filter holds at most " + MAX_COMPARISONS + " comparisons");
         }
         return comparison();
     }

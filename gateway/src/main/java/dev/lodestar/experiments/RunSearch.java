@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -40,6 +41,10 @@ import dev.lodestar.graphql.PageInfo;
 @ApplicationScoped
 public class RunSearch {
 
+    /** Most orderBy entries a search may have: each metric or param sort is a join. */
+    static final int MAX_ORDER_TERMS = 10;
+    /** Most distinct experiments one search may name. */
+    static final int MAX_EXPERIMENTS = 1000;
     private static final String CURSOR = "runs-search";
     private static final String NUMERIC = "'^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$'";
 
@@ -80,6 +85,9 @@ public class RunSearch {
         StringBuilder joins = new StringBuilder();
         List<String> order = new ArrayList<>();
         if (orderBy != null) {
+            if (orderBy.size() > MAX_ORDER_TERMS) {
+                throw ApiException.invalid("orderBy: at most " + MAX_ORDER_TERMS + " entries, not " + orderBy.size());
+            }
             for (String entry : orderBy) {
                 order.add(orderTerm(RunFilterParser.parseOrder(entry), sql, joins));
             }
@@ -115,14 +123,18 @@ public class RunSearch {
     }
 
     private static List<Long> experimentIdsOf(List<String> ids) {
-        List<Long> numbers = new ArrayList<>();
+        Set<Long> numbers = new TreeSet<>();
         for (String id : ids) {
             numbers.add(ExperimentGraphQL.idOf(id));
+            if (numbers.size() > MAX_EXPERIMENTS) {
+                throw ApiException.invalid("experimentIds: at most " + MAX_EXPERIMENTS + " experiments in one search;"
+                        + " leave it out to search every experiment");
+            }
         }
         if (numbers.isEmpty()) {
             throw ApiException.invalid("experimentIds: give at least one id, or leave it out to search every experiment");
         }
-        return numbers;
+        return List.copyOf(numbers);
     }
 
     private static String condition(RunFilter filter, Sql sql) {

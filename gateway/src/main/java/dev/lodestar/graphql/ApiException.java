@@ -6,11 +6,26 @@ package dev.lodestar.graphql;
  */
 public class ApiException extends RuntimeException {
 
+    /** Longest message a caller gets back: one quoting a huge value of theirs is cut, not echoed whole. */
+    static final int MAX_MESSAGE = 1000;
+
     private final ErrorCode code;
 
     public ApiException(ErrorCode code, String message) {
-        super(message, null, false, false);
+        super(shortened(message), null, false, false);
         this.code = code;
+    }
+
+    /** {@code message}, cut to {@link #MAX_MESSAGE} characters when longer. */
+    public static String shortened(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE) {
+            return message;
+        }
+        int keep = MAX_MESSAGE - 40;
+        if (Character.isHighSurrogate(message.charAt(keep - 1))) {
+            keep--;
+        }
+        return message.substring(0, keep) + "… (" + (message.length() - keep) + " more characters)";
     }
 
     public ErrorCode code() {

@@ -10,6 +10,9 @@ import graphql.ExceptionWhileDataFetching;
 import graphql.ExecutionResult;
 import graphql.ExecutionResultImpl;
 import graphql.GraphQLError;
+import graphql.execution.NonNullableFieldWasNullError;
+import graphql.schema.CoercingParseLiteralException;
+import graphql.schema.CoercingParseValueException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -36,9 +39,14 @@ final class ErrorCodes {
         if (result.getErrors().isEmpty()) {
             return result;
         }
+        // A field refused for a badly typed argument also comes back null; when its type is non-null, the engine
+        // adds an error for that null as well. The refusal already says what went wrong.
+        boolean refusedElsewhere = result.getErrors().stream().anyMatch(e -> !(e instanceof NonNullableFieldWasNullError));
         List<GraphQLError> errors = new ArrayList<>(result.getErrors().size());
         for (GraphQLError error : result.getErrors()) {
-            errors.add(withCode(error));
+            if (!(refusedElsewhere && error instanceof NonNullableFieldWasNullError)) {
+                errors.add(withCode(error));
+            }
         }
         return ExecutionResultImpl.newExecutionResult().from(result).errors(errors).build();
     }
@@ -60,6 +68,13 @@ final class ErrorCodes {
             } else if (cause instanceof TransformException) {
                 code = ErrorCode.INVALID_ARGUMENT;
                 message = cause.getMessage();
+            } else if (cause instanceof CoercingParseLiteralException || cause instanceof CoercingParseValueException) {
+                // An argument the scalar cannot hold, such as an Int past 2^31 - 1.
+                code = ErrorCode.INVALID_ARGUMENT;
+                message = String.valueOf(cause.getMessage()).replaceFirst("^SRGQL\\d+: ", "");
+            } else if (dev.lodestar.web.UnstorableText.causedBy(cause)) {
+                code = ErrorCode.INVALID_ARGUMENT;
+                message = dev.lodestar.web.UnstorableText.MESSAGE;
             } else if (dev.lodestar.web.DatabaseOutage.causedBy(cause)) {
                 code = ErrorCode.UNAVAILABLE;
                 message = dev.lodestar.web.DatabaseOutage.MESSAGE;

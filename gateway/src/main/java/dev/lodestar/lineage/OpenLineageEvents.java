@@ -47,6 +47,8 @@ public class OpenLineageEvents {
 
     private static final String SCHEMA = "/dev/lodestar/lineage/openlineage-event.schema.json";
     private static final int MAX_VIOLATIONS = 50;
+    /** Longest namespace or name of a job or dataset, in UTF-8 bytes: both become part of an indexed node id. */
+    static final int MAX_NAME_BYTES = 1000;
 
     private final EntityManager entityManager;
     private final LineageEdges edges;
@@ -192,7 +194,34 @@ public class OpenLineageEvents {
         if (holdsNul(event)) {
             throw new Invalid(List.of("$: a name or value holds the character \\u0000, which cannot be stored"));
         }
+        List<String> tooLong = tooLongNames(event);
+        if (!tooLong.isEmpty()) {
+            throw new Invalid(tooLong);
+        }
         return event;
+    }
+
+    /** The job's and datasets' namespaces and names longer than {@link #MAX_NAME_BYTES}, as violations. */
+    private static List<String> tooLongNames(JsonNode event) {
+        List<String> violations = new ArrayList<>();
+        checkNames(event.path("job"), "$.job", violations);
+        for (String side : List.of("inputs", "outputs")) {
+            JsonNode datasets = event.path(side);
+            for (int i = 0; i < datasets.size(); i++) {
+                checkNames(datasets.get(i), "$." + side + "[" + i + "]", violations);
+            }
+        }
+        return violations.stream().limit(MAX_VIOLATIONS).toList();
+    }
+
+    private static void checkNames(JsonNode holder, String location, List<String> violations) {
+        for (String field : List.of("namespace", "name")) {
+            int bytes = holder.path(field).asText().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_NAME_BYTES) {
+                violations.add(location + "." + field + ": " + bytes + " bytes long; at most " + MAX_NAME_BYTES
+                        + " bytes of UTF-8 are accepted");
+            }
+        }
     }
 
     /** Whether a key or string anywhere in the event holds U+0000, which PostgreSQL's jsonb refuses. */

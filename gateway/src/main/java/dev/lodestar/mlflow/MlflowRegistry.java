@@ -68,7 +68,7 @@ public class MlflowRegistry {
     /** Models by name; the filter may only name them ({@code name = '...'}, {@code name LIKE '%...%'}). */
     @Transactional(Transactional.TxType.SUPPORTS)
     public MlflowMessages.SearchRegisteredModelsResponse searchModels(MlflowMessages.SearchRegistry request) {
-        if (request.orderBy() != null && !request.orderBy().stream().allMatch(o -> NAME_ORDER.matcher(o).matches())) {
+        if (request.orderBy() != null && !request.orderBy().stream().allMatch(o -> o != null && NAME_ORDER.matcher(o).matches())) {
             throw invalid("registered models are listed by name; order_by may only be 'name ASC'");
         }
         String filter = request.filter() == null ? "" : request.filter().strip();

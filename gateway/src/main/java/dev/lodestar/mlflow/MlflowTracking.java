@@ -229,8 +229,8 @@ public class MlflowTracking {
         }
         ViewType view = ViewType.of(request.runViewType());
         List<String> orderBy = request.orderBy() == null ? null
-                : request.orderBy().stream().map(MlflowTracking::orderTerm).toList();
-        RunConnection page = search.search(request.experimentIds(), request.filter(), orderBy,
+                : entries(request.orderBy(), "order_by").stream().map(MlflowTracking::orderTerm).toList();
+        RunConnection page = search.search(entries(request.experimentIds(), "experiment_ids"), request.filter(), orderBy,
                 page(request.maxResults(), request.pageToken()), view.runLifecycles());
         List<UUID> ids = page.getEdges().stream().map(e -> RunIds.parse(e.node().id())).toList();
         Map<UUID, RunEntity> entities = runs.byIds(ids);

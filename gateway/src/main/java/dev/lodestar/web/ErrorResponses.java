@@ -87,6 +87,9 @@ public class ErrorResponses {
             throw exception;
         }
         String requestId = RequestIds.current();
+        if (UnstorableText.causedBy(exception)) {
+            return formatFor(uri).render(ErrorCode.INVALID_ARGUMENT, UnstorableText.MESSAGE, uri.getPath());
+        }
         if (DatabaseOutage.causedBy(exception)) {
             LOG.warnf("Request %s to %s: database unavailable (%s)", requestId, uri.getPath(), exception.getMessage());
             return formatFor(uri).render(ErrorCode.UNAVAILABLE, DatabaseOutage.MESSAGE, uri.getPath());

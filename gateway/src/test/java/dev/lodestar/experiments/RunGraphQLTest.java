@@ -227,6 +227,27 @@ class RunGraphQLTest {
     }
 
     @Test
+    void searchesTooCostlyToPlanAreRefusedBeforeTheyReachTheDatabase() {
+        String experiment = createExperiment(unique("costly"));
+        var alice = GraphQL.as("alice");
+        List<String> ids = List.of(experiment);
+        List<String> tenSorts = java.util.stream.IntStream.range(0, 10).mapToObj(i -> "metrics.m" + i + " DESC").toList();
+        assertThat(alice.data(SEARCH, "experiments", ids, "order", tenSorts)).isNotNull();
+
+        List<String> elevenSorts = java.util.stream.IntStream.range(0, 11).mapToObj(i -> "metrics.m" + i).toList();
+        var tooManySorts = alice.call(SEARCH, "experiments", ids, "order", elevenSorts);
+        assertThat(tooManySorts.codes()).containsExactly("INVALID_ARGUMENT");
+        assertThat(tooManySorts.message()).contains("at most 10");
+
+        String hundred = String.join(" OR ", java.util.Collections.nCopies(100, "metrics.m > 1"));
+        assertThat(alice.data(SEARCH, "experiments", ids, "filter", hundred)).isNotNull();
+        assertThat(alice.call(SEARCH, "experiments", ids, "filter", hundred + " OR metrics.m > 2").codes())
+                .containsExactly("INVALID_ARGUMENT");
+        String deep = "(".repeat(33) + "metrics.m > 1" + ")".repeat(33);
+        assertThat(alice.call(SEARCH, "experiments", ids, "filter", deep).codes()).containsExactly("INVALID_ARGUMENT");
+    }
+
+    @Test
     void searchSpansExperimentsAndPages() {
         String first = createExperiment(unique("span1"));
         String second = createExperiment(unique("span2"));

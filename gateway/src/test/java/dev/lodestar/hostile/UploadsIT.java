@@ -86,7 +86,10 @@ class UploadsIT {
         refused("application/json", new byte[] {'{', '"', 'a', '"', ':', (byte) 0xff, '}'}, "not valid UTF-8 at byte 5");
         refused("text/csv", "a,b\n1,\u0000\n".getBytes(StandardCharsets.UTF_8), "NUL byte");
         refused("image/png", "<svg onload=alert(1)>".getBytes(StandardCharsets.UTF_8), "declared image/png but does not start");
-        refused("application/zip", new byte[] {'P'}, "too short");
+        refused("application/zip", new byte[] {'P', 'k'}, "declared application/zip but does not start");
+        // Only the first byte of the signature, and nothing after it.
+        upload("application/zip", new byte[] {'P'}, null).then().statusCode(400).body("code", equalTo("INVALID_ARGUMENT"))
+                .body("message", containsString("too short"));
         refused("application/gzip", PNG, "declared application/gzip");
         upload("*/*", "text".getBytes(StandardCharsets.UTF_8), null).then().statusCode(400)
                 .body("code", equalTo("INVALID_ARGUMENT"));
