@@ -12,8 +12,10 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 
 import graphql.language.Document;
 import graphql.parser.InvalidSyntaxException;
@@ -44,7 +46,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 public class GraphQLRequestGuard {
 
     private static final int MAX_REMEMBERED = 1_000;
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Refuses a key given twice in one object: which of the two counts would otherwise be a guess. */
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final Map<String, Boolean> parsed = new ConcurrentHashMap<>();
     private final GraphQLLimits limits;
@@ -121,6 +124,11 @@ public class GraphQLRequestGuard {
         String text;
         try {
             text = queryOf(context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes());
+        } catch (JsonParseException e) {
+            invalid(context, e.getOriginalMessage().startsWith("Duplicate field")
+                    ? "the request body gives a key twice in one object (" + e.getOriginalMessage() + ")"
+                    : "the request body is not a JSON object");
+            return;
         } catch (IOException e) {
             invalid(context, "the request body is not a JSON object");
             return;

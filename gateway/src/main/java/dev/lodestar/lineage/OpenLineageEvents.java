@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -197,6 +198,19 @@ public class OpenLineageEvents {
         List<String> tooLong = tooLongNames(event);
         if (!tooLong.isEmpty()) {
             throw new Invalid(tooLong);
+        }
+        try {
+            OffsetDateTime.parse(event.path("eventTime").asText());
+        } catch (DateTimeParseException e) {
+            throw new Invalid(List.of("$.eventTime: not a date-time with an offset, such as 2026-11-23T10:00:00Z"));
+        }
+        JsonNode run = event.path("run");
+        if (!run.isMissingNode()) {
+            try {
+                UUID.fromString(run.path("runId").asText());
+            } catch (IllegalArgumentException e) {
+                throw new Invalid(List.of("$.run.runId: not a UUID"));
+            }
         }
         return event;
     }

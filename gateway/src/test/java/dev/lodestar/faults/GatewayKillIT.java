@@ -32,7 +32,7 @@ class GatewayKillIT {
         int port = AppProcess.freePort();
         AppProcess.Database db = AppProcess.Database.fresh("faults_gateway_kill");
         database = new FaultDatabase(db);
-        gateway = AppProcess.gateway("gateway-kill", port, db, OUTPUT.resolve("artifacts-gateway-kill"), "gateway-kill",
+        gateway = AppProcess.gateway("gateway-kill", port, db, OUTPUT.resolve("artifacts-gateway-kill"), "form-key-gateway-kill",
                 Map.of()).startReady(Duration.ofSeconds(120));
         endpoint = new GatewayEndpoint(port);
     }

@@ -41,7 +41,7 @@ class InferenceReplicaKillIT {
     static void start() {
         int gatewayPort = AppProcess.freePort();
         gateway = AppProcess.gateway("gateway-replica-kill", gatewayPort, AppProcess.Database.fresh("faults_replica_kill"),
-                OUTPUT.resolve("artifacts-replica-kill"), "replica-kill", Map.of()).startReady(Duration.ofSeconds(120));
+                OUTPUT.resolve("artifacts-replica-kill"), "form-key-replica-kill", Map.of()).startReady(Duration.ofSeconds(120));
         ServedChurnModel.deploy(new GatewayEndpoint(gatewayPort), Tokens.of("alice"), "churn-replicas", "churn");
         for (String name : List.of("inference-a", "inference-b")) {
             int grpcPort = AppProcess.freePort();

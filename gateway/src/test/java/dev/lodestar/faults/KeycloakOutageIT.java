@@ -49,7 +49,7 @@ class KeycloakOutageIT {
         keycloak = OwnKeycloak.start("faults_keycloak", gatewayPort, OUTPUT);
         Map<String, String> issuer = Map.of("LODESTAR_OIDC_ISSUER", keycloak.issuer());
         gateway = AppProcess.gateway("gateway-keycloak-outage", gatewayPort, AppProcess.Database.fresh("faults_keycloak_outage"),
-                OUTPUT.resolve("artifacts-keycloak-outage"), "keycloak-outage", issuer).startReady(Duration.ofSeconds(120));
+                OUTPUT.resolve("artifacts-keycloak-outage"), "form-key-keycloak-outage", issuer).startReady(Duration.ofSeconds(120));
         ServedChurnModel.deploy(new GatewayEndpoint(gatewayPort), ClientTokens.user(keycloak.tokenUrl(), "alice"),
                 "churn-keycloak", "churn");
         grpcPort = AppProcess.freePort();

@@ -44,7 +44,7 @@ class PostgresRestartIT {
         database = new FaultDatabase(db);
         int gatewayPort = AppProcess.freePort();
         gateway = AppProcess.gateway("gateway-pg-restart", gatewayPort, db, OUTPUT.resolve("artifacts-pg-restart"),
-                "pg-restart", Map.of()).startReady(Duration.ofSeconds(120));
+                "form-key-pg-restart", Map.of()).startReady(Duration.ofSeconds(120));
         endpoint = new GatewayEndpoint(gatewayPort);
     }
 

@@ -103,6 +103,8 @@ class HostileInputFuzzIT {
 
     // What the accepted writes must have left behind.
     private int acceptedExperiments;
+    private long experimentsMaxId;
+    private final Set<String> acceptedExperimentNames = new HashSet<>();
     private int acceptedRuns;
     private int acceptedLineage;
     private long expectedPoints;
@@ -118,6 +120,7 @@ class HostileInputFuzzIT {
         setUp();
         long runsBefore = TestDatabase.count("select count(*) from run");
         long experimentsBefore = TestDatabase.count("select count(*) from experiment");
+        experimentsMaxId = TestDatabase.count("select coalesce(max(id), 0) from experiment");
         long lineageBefore = TestDatabase.count("select count(*) from openlineage_event");
         Map<String, Long> before = stored();
 
@@ -147,16 +150,25 @@ class HostileInputFuzzIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
         Map<String, Long> after = stored();
-        assertThat(after.get("points") - before.get("points")).as("metric points of accepted batches, seed %d", seed)
+        assertThat(after.get("points") - before.get("points")).as("metric points of accepted batches, seed %d; points: %s", seed,
+                TestDatabase.query("select key, count(*) from metric where run_id = any(?) group by key",
+                        (Object) runs.stream().map(HostileInputFuzzIT::uuid).toArray(UUID[]::new)).stream().map(java.util.Arrays::toString).toList())
                 .isEqualTo(expectedPoints);
-        assertThat(after.get("params") - before.get("params")).as("params of accepted writes, seed %d", seed)
-                .isEqualTo(expectedParams.size());
+        assertThat(after.get("params") - before.get("params")).as("params of accepted writes, seed %d; unexpected: %s", seed,
+                unexpectedParams()).isEqualTo(expectedParams.size());
         assertThat(after.get("tags") - before.get("tags")).as("tags of accepted writes, seed %d", seed)
                 .isEqualTo(expectedTags.size());
         assertThat(TestDatabase.count("select count(*) from run") - runsBefore)
-                .as("runs created by accepted requests, seed %d", seed).isEqualTo(acceptedRuns);
+                .as("runs created by accepted requests, seed %d; runs: %s", seed,
+                        TestDatabase.query("select name, experiment_id, user_name, start_time from run order by start_time desc limit 60").stream()
+                                .map(java.util.Arrays::toString).toList())
+                .isEqualTo(acceptedRuns);
         assertThat(TestDatabase.count("select count(*) from experiment") - experimentsBefore)
-                .as("experiments created by accepted requests, seed %d", seed).isEqualTo(acceptedExperiments);
+                .as("experiments created by accepted requests, seed %d; unexpected: %s", seed,
+                        TestDatabase.query("select name, description, created_by from experiment where id > ?", experimentsMaxId).stream()
+                                .filter(r -> !acceptedExperimentNames.contains(r[0].toString()))
+                                .map(r -> java.util.Arrays.toString(r).substring(0, Math.min(300, java.util.Arrays.toString(r).length()))).toList())
+                .isEqualTo(acceptedExperiments);
         assertThat(TestDatabase.count("select count(*) from openlineage_event") - lineageBefore)
                 .as("lineage events stored, seed %d", seed).isEqualTo(acceptedLineage);
     }
@@ -182,6 +194,20 @@ class HostileInputFuzzIT {
     }
 
     /** Metric points, params and tags of the fuzzed runs. */
+    /** Params stored that no accepted request sent, with the requests that named their key. */
+    private List<String> unexpectedParams() {
+        UUID[] ids = runs.stream().map(HostileInputFuzzIT::uuid).toArray(UUID[]::new);
+        List<String> unexpected = new ArrayList<>();
+        for (Object[] row : TestDatabase.query("select run_id::text, key, value from run_param where run_id = any(?)", (Object) ids)) {
+            String key = row[1].toString();
+            boolean sent = expectedParams.stream().anyMatch(e -> e.endsWith("\n" + key));
+            if (!sent) {
+                unexpected.add(row[0] + " " + key + "=" + row[2]);
+            }
+        }
+        return unexpected;
+    }
+
     private Map<String, Long> stored() {
         UUID[] ids = runs.stream().map(HostileInputFuzzIT::uuid).toArray(UUID[]::new);
         return Map.of("points", TestDatabase.count("select count(*) from metric where run_id = any(?)", (Object) ids),
@@ -240,7 +266,10 @@ class HostileInputFuzzIT {
         if (field != null && answer.status() == 200 && answer.json().path("data").hasNonNull(field) && sent != null) {
             JsonNode vars = sent.path("variables");
             switch (field) {
-                case "createExperiment" -> acceptedExperiments++;
+                case "createExperiment" -> {
+                    acceptedExperiments++;
+                    acceptedExperimentNames.add(vars.path("name").asText());
+                }
                 case "createRun" -> acceptedRuns++;
                 case "logBatch" -> accepted(vars.path("run").asText(), vars.path("metrics"), vars.path("params"),
                         vars.path("tags"));
@@ -358,7 +387,10 @@ class HostileInputFuzzIT {
         if (answer.status() == 200 && sent != null) {
             String runId = sent.path("run_id").asText();
             switch (endpoint) {
-                case "experiments/create" -> acceptedExperiments++;
+                case "experiments/create" -> {
+                    acceptedExperiments++;
+                    acceptedExperimentNames.add(sent.path("name").asText());
+                }
                 case "runs/create" -> acceptedRuns++;
                 case "runs/log-batch" -> accepted(runId, sent.path("metrics"), sent.path("params"), sent.path("tags"));
                 case "runs/log-metric" -> expectedPoints++;

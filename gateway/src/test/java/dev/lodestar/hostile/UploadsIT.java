@@ -43,7 +43,7 @@ import io.restassured.specification.RequestSpecification;
  * Content-Length), bytes that are not what their declared type says, a SHA-256 that does not match, and file
  * names and run file paths that try to leave the artifact store. Every refusal is a 4xx with a code and leaves
  * nothing behind: no row, no stored file, no temporary file, nothing written outside the store. The test stack
- * sets {@code lodestar.artifacts.max-size} to 4 MiB and {@code lodestar.datasets.max-size} to 1 MiB.
+ * sets {@code lodestar.artifacts.max-size} to 32 MiB and {@code lodestar.datasets.max-size} to 1 MiB.
  */
 @QuarkusIntegrationTest
 @QuarkusTestResource(LodestarStack.class)
@@ -54,14 +54,14 @@ class UploadsIT {
 
     @Test
     void anArtifactStreamingPastTheLimitIsRefusedWith413AndLeavesNothing() throws Exception {
-        byte[] content = new byte[4 * 1024 * 1024 + 1];
+        byte[] content = new byte[32 * 1024 * 1024 + 1];
         new java.util.Random(1).nextBytes(content);
         Set<Path> before = files(ARTIFACTS);
 
         HttpResponse<String> response = streamed("/api/artifacts?name=big.bin", "application/octet-stream", content);
 
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(response.body()).contains("\"code\":\"INVALID_ARGUMENT\"").contains("larger than the limit of 4194304 bytes");
+        assertThat(response.body()).contains("\"code\":\"INVALID_ARGUMENT\"").contains("larger than the limit of 33554432 bytes");
         assertNothingStored(content);
         assertThat(files(ARTIFACTS)).as("files after a refused upload").isEqualTo(before);
     }

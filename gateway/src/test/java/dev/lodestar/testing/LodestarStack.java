@@ -25,7 +25,7 @@ public class LodestarStack implements QuarkusTestResourceLifecycleManager {
                 "lodestar.artifacts.dir", System.getProperty("lodestar.test.output", "target/test-stack") + "/artifacts",
                 // Small enough for a test to stream past it.
                 "lodestar.datasets.max-size", "1M",
-                "lodestar.artifacts.max-size", "4M");
+                "lodestar.artifacts.max-size", "32M");
     }
 
     @Override
