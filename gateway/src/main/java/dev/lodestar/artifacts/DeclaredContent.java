@@ -80,8 +80,23 @@ final class DeclaredContent {
                 || essence.equals("application/yaml") || essence.equals("application/x-yaml");
     }
 
+    /** A stream whose checks all sit in {@code read(byte[], int, int)}; single bytes go through it too. */
+    private abstract static class CheckedStream extends FilterInputStream {
+
+        CheckedStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int read = read(one, 0, 1);
+            return read < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+
     /** Insists the first bytes are the format's signature. */
-    private static final class Signed extends FilterInputStream {
+    private static final class Signed extends CheckedStream {
 
         private final String type;
         private final byte[] signature;
@@ -91,13 +106,6 @@ final class DeclaredContent {
             super(in);
             this.type = type;
             this.signature = signature;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int read = read(one, 0, 1);
-            return read < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -116,7 +124,7 @@ final class DeclaredContent {
     }
 
     /** Insists the bytes are UTF-8 text without NUL bytes, across read boundaries. */
-    private static final class Utf8Text extends FilterInputStream {
+    private static final class Utf8Text extends CheckedStream {
 
         private final String type;
         private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -131,13 +139,6 @@ final class DeclaredContent {
             super(in);
             this.type = type;
             this.decode = decode;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int read = read(one, 0, 1);
-            return read < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
