@@ -27,26 +27,35 @@ public final class DatabaseOutage {
     private DatabaseOutage() {
     }
 
-    /** True if {@code failure}, or anything that caused it, says the database cannot be reached. */
+    /**
+     * True if {@code failure}, anything that caused it, or anything suppressed along the way (a failed commit keeps
+     * the driver's error there) says the database cannot be reached.
+     */
     public static boolean causedBy(Throwable failure) {
-        int depth = 0;
-        for (Throwable current = failure; current != null && depth < 20; current = current.getCause(), depth++) {
-            if (current instanceof org.hibernate.exception.JDBCConnectionException) {
+        return causedBy(failure, 0);
+    }
+
+    private static boolean causedBy(Throwable failure, int depth) {
+        if (failure == null || depth > 20) {
+            return false;
+        }
+        if (failure instanceof org.hibernate.exception.JDBCConnectionException) {
+            return true;
+        }
+        if (failure instanceof SQLException sql) {
+            String state = sql.getSQLState();
+            if (state != null && (state.startsWith("08") || SERVER_GOING_AWAY.contains(state))) {
                 return true;
             }
-            if (current instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                if (state != null && (state.startsWith("08") || SERVER_GOING_AWAY.contains(state))) {
-                    return true;
-                }
-                if (sql.getMessage() != null && sql.getMessage().startsWith(ACQUISITION_TIMEOUT)) {
-                    return true;
-                }
-            }
-            if (current.getCause() == current) {
-                break;
+            if (sql.getMessage() != null && sql.getMessage().startsWith(ACQUISITION_TIMEOUT)) {
+                return true;
             }
         }
-        return false;
+        for (Throwable suppressed : failure.getSuppressed()) {
+            if (causedBy(suppressed, depth + 1)) {
+                return true;
+            }
+        }
+        return failure.getCause() != failure && causedBy(failure.getCause(), depth + 1);
     }
 }

@@ -31,6 +31,16 @@ class DatabaseOutageTest {
     }
 
     @Test
+    void aCommitCutOffByTheServerIsAnOutageThoughTheDriverErrorIsOnlySuppressed() {
+        // What a failed commit looks like: a rollback without a cause, the driver's error suppressed on it.
+        RuntimeException rollback = new RuntimeException("ARJUNA016053: Could not commit transaction.");
+        Exception commit = new Exception("Error trying to transactionCommit local transaction");
+        commit.initCause(new SQLException("FATAL: terminating connection due to administrator command", "57P01"));
+        rollback.addSuppressed(commit);
+        assertThat(DatabaseOutage.causedBy(rollback)).isTrue();
+    }
+
+    @Test
     void refusedStatementsAndOtherFailuresAreNot() {
         assertThat(DatabaseOutage.causedBy(new PSQLException("duplicate key value", PSQLState.UNIQUE_VIOLATION))).isFalse();
         assertThat(DatabaseOutage.causedBy(new SQLException("canceling statement due to statement timeout", "57014"))).isFalse();
