@@ -21,8 +21,16 @@ public final class TestDatabase {
 
     /** The rows of a query, each as an array of its columns. */
     public static List<Object[]> query(String statement, Object... args) {
-        try (Connection connection = connect(); PreparedStatement prepared = prepare(connection, statement, args);
-                ResultSet result = prepared.executeQuery()) {
+        try (Connection connection = connect()) {
+            return query(connection, statement, args);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The rows of a query on {@code connection} (any database, not only the stack's), each as an array of its columns. */
+    public static List<Object[]> query(Connection connection, String statement, Object... args) throws SQLException {
+        try (PreparedStatement prepared = prepare(connection, statement, args); ResultSet result = prepared.executeQuery()) {
             int columns = result.getMetaData().getColumnCount();
             List<Object[]> rows = new ArrayList<>();
             while (result.next()) {
@@ -33,8 +41,6 @@ public final class TestDatabase {
                 rows.add(row);
             }
             return rows;
-        } catch (SQLException e) {
-            throw new AssertionError(e);
         }
     }
 
