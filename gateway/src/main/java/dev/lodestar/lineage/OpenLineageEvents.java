@@ -103,7 +103,7 @@ public class OpenLineageEvents {
      * @throws Invalid when the body is not JSON or not a valid OpenLineage event; nothing is stored
      */
     @Transactional
-    public Accepted accept(String body) {
+    public Accepted accept(byte[] body) {
         JsonNode event = validated(body);
         String sha256 = sha256(event);
         JsonNode run = event.path("run");
@@ -118,7 +118,8 @@ public class OpenLineageEvents {
                 .setParameter("time", OffsetDateTime.parse(event.path("eventTime").asText()))
                 .setParameter("run", run.isMissingNode() ? null : UUID.fromString(run.path("runId").asText()))
                 .setParameter("namespace", text(job, "namespace")).setParameter("name", text(job, "name"))
-                .setParameter("producer", event.path("producer").asText()).setParameter("body", body)
+                .setParameter("producer", event.path("producer").asText())
+                .setParameter("body", new String(body, StandardCharsets.UTF_8))
                 .setParameter("by", actor.get().name()).getResultList();
         if (inserted.isEmpty()) {
             long id = ((Number) entityManager.createNativeQuery("select id from openlineage_event where sha256 = :sha")
@@ -176,15 +177,21 @@ public class OpenLineageEvents {
         return node;
     }
 
-    private JsonNode validated(String body) {
+    private JsonNode validated(byte[] body) {
         JsonNode event;
         try {
-            event = json.readTree(body == null ? "" : body);
+            event = json.readTree(body == null ? new byte[0] : body);
         } catch (JsonProcessingException e) {
-            throw new Invalid(List.of("$: not JSON: " + e.getOriginalMessage()));
+            throw new Invalid(List.of("$: not JSON in UTF-8: " + e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new Invalid(List.of("$: not JSON in UTF-8"));
         }
         if (event == null || event.isMissingNode()) {
             throw new Invalid(List.of("$: the body is empty; an OpenLineage event is expected"));
+        }
+        if (holdsInfinity(event)) {
+            // The schema validator reads numbers as BigDecimal, which has no infinity.
+            throw new Invalid(List.of("$: a number is beyond the range of a double (such as 1e400)"));
         }
         List<String> violations = schema.validate(event).stream()
                 .sorted(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString()).thenComparing(ValidationMessage::getMessage))
@@ -251,6 +258,18 @@ public class OpenLineageEvents {
         }
         for (JsonNode child : node) {
             if (holdsNul(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holdsInfinity(JsonNode node) {
+        if (node.isFloatingPointNumber()) {
+            return !Double.isFinite(node.doubleValue());
+        }
+        for (JsonNode child : node) {
+            if (holdsInfinity(child)) {
                 return true;
             }
         }

@@ -37,7 +37,7 @@ public class OpenLineageResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response receive(String body) {
+    public Response receive(byte[] body) {
         try {
             OpenLineageEvents.Accepted accepted = events.accept(body);
             return Response.status(accepted.stored() ? Response.Status.CREATED : Response.Status.OK)

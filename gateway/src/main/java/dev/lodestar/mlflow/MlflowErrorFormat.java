@@ -7,6 +7,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.lodestar.graphql.ErrorCode;
 import dev.lodestar.web.ErrorFormat;
+import io.vertx.core.json.JsonObject;
 
 /**
  * Refusals under {@code /api/2.0/mlflow} in MLflow's JSON and statuses, so MLflow clients raise the exceptions
@@ -27,6 +28,11 @@ public class MlflowErrorFormat implements ErrorFormat {
     @Override
     public Response render(ErrorCode code, String message, String path) {
         return MlflowErrorCode.of(code).render(message);
+    }
+
+    @Override
+    public String refusalJson(ErrorCode code, String message) {
+        return new JsonObject().put("error_code", MlflowErrorCode.of(code).name()).put("message", message).encode();
     }
 
     @Override

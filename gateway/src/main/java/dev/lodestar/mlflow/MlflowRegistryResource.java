@@ -43,7 +43,7 @@ public class MlflowRegistryResource {
     @POST
     @Path("registered-models/create")
     @RolesAllowed(DATA_SCIENTIST)
-    public MlflowMessages.RegisteredModelResponse createModel(String body, @Context UriInfo uri) {
+    public MlflowMessages.RegisteredModelResponse createModel(byte[] body, @Context UriInfo uri) {
         return new MlflowMessages.RegisteredModelResponse(
                 registry.createModel(requests.read(body, uri, MlflowMessages.CreateRegisteredModel.class)));
     }
@@ -64,7 +64,7 @@ public class MlflowRegistryResource {
     @PATCH
     @Path("registered-models/update")
     @RolesAllowed(DATA_SCIENTIST)
-    public MlflowMessages.RegisteredModelResponse describeModel(String body, @Context UriInfo uri) {
+    public MlflowMessages.RegisteredModelResponse describeModel(byte[] body, @Context UriInfo uri) {
         MlflowMessages.ModelRef request = requests.read(body, uri, MlflowMessages.ModelRef.class);
         return new MlflowMessages.RegisteredModelResponse(registry.describeModel(request.name(), request.description()));
     }
@@ -72,7 +72,7 @@ public class MlflowRegistryResource {
     @POST
     @Path("registered-models/rename")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> renameModel(String body, @Context UriInfo uri) {
+    public Map<String, Object> renameModel(byte[] body, @Context UriInfo uri) {
         registry.renameModel(requests.read(body, uri, MlflowMessages.ModelRef.class).name());
         return EMPTY;
     }
@@ -80,7 +80,7 @@ public class MlflowRegistryResource {
     @DELETE
     @Path("registered-models/delete")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> deleteModel(String body, @Context UriInfo uri) {
+    public Map<String, Object> deleteModel(byte[] body, @Context UriInfo uri) {
         registry.deleteModel(requests.read(body, uri, MlflowMessages.ModelRef.class).name());
         return EMPTY;
     }
@@ -88,7 +88,7 @@ public class MlflowRegistryResource {
     @POST
     @Path("registered-models/set-tag")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> setModelTag(String body, @Context UriInfo uri) {
+    public Map<String, Object> setModelTag(byte[] body, @Context UriInfo uri) {
         registry.setModelTag(requests.read(body, uri, MlflowMessages.ModelTag.class));
         return EMPTY;
     }
@@ -96,14 +96,14 @@ public class MlflowRegistryResource {
     @DELETE
     @Path("registered-models/delete-tag")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> deleteModelTag(String body, @Context UriInfo uri) {
+    public Map<String, Object> deleteModelTag(byte[] body, @Context UriInfo uri) {
         registry.deleteModelTag(requests.read(body, uri, MlflowMessages.ModelTag.class));
         return EMPTY;
     }
 
     @POST
     @Path("registered-models/get-latest-versions")
-    public MlflowMessages.ModelVersionsResponse latestVersions(String body, @Context UriInfo uri) {
+    public MlflowMessages.ModelVersionsResponse latestVersions(byte[] body, @Context UriInfo uri) {
         MlflowMessages.GetLatestVersions request = requests.read(body, uri, MlflowMessages.GetLatestVersions.class);
         return new MlflowMessages.ModelVersionsResponse(registry.latestVersions(request.name(), request.stages()), null);
     }
@@ -117,7 +117,7 @@ public class MlflowRegistryResource {
     @POST
     @Path("registered-models/alias")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> setAlias(String body, @Context UriInfo uri) {
+    public Map<String, Object> setAlias(byte[] body, @Context UriInfo uri) {
         registry.setAlias(requests.read(body, uri, MlflowMessages.AliasRequest.class));
         return EMPTY;
     }
@@ -125,7 +125,7 @@ public class MlflowRegistryResource {
     @DELETE
     @Path("registered-models/alias")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> deleteAlias(String body, @Context UriInfo uri) {
+    public Map<String, Object> deleteAlias(byte[] body, @Context UriInfo uri) {
         registry.deleteAlias(requests.read(body, uri, MlflowMessages.AliasRequest.class));
         return EMPTY;
     }
@@ -140,7 +140,7 @@ public class MlflowRegistryResource {
     @POST
     @Path("model-versions/create")
     @RolesAllowed(DATA_SCIENTIST)
-    public MlflowMessages.ModelVersionResponse createVersion(String body, @Context UriInfo uri) {
+    public MlflowMessages.ModelVersionResponse createVersion(byte[] body, @Context UriInfo uri) {
         return new MlflowMessages.ModelVersionResponse(
                 registry.createVersion(requests.read(body, uri, MlflowMessages.CreateModelVersion.class)));
     }
@@ -161,7 +161,7 @@ public class MlflowRegistryResource {
     @PATCH
     @Path("model-versions/update")
     @RolesAllowed(DATA_SCIENTIST)
-    public MlflowMessages.ModelVersionResponse describeVersion(String body, @Context UriInfo uri) {
+    public MlflowMessages.ModelVersionResponse describeVersion(byte[] body, @Context UriInfo uri) {
         MlflowMessages.VersionRef request = requests.read(body, uri, MlflowMessages.VersionRef.class);
         return new MlflowMessages.ModelVersionResponse(
                 registry.describeVersion(request.name(), request.version(), request.description()));
@@ -170,7 +170,7 @@ public class MlflowRegistryResource {
     @DELETE
     @Path("model-versions/delete")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> deleteVersion(String body, @Context UriInfo uri) {
+    public Map<String, Object> deleteVersion(byte[] body, @Context UriInfo uri) {
         MlflowMessages.VersionRef request = requests.read(body, uri, MlflowMessages.VersionRef.class);
         registry.deleteVersion(request.name(), request.version());
         return EMPTY;
@@ -179,7 +179,7 @@ public class MlflowRegistryResource {
     @POST
     @Path("model-versions/set-tag")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> setVersionTag(String body, @Context UriInfo uri) {
+    public Map<String, Object> setVersionTag(byte[] body, @Context UriInfo uri) {
         registry.setVersionTag(requests.read(body, uri, MlflowMessages.VersionTag.class));
         return EMPTY;
     }
@@ -187,7 +187,7 @@ public class MlflowRegistryResource {
     @DELETE
     @Path("model-versions/delete-tag")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> deleteVersionTag(String body, @Context UriInfo uri) {
+    public Map<String, Object> deleteVersionTag(byte[] body, @Context UriInfo uri) {
         registry.deleteVersionTag(requests.read(body, uri, MlflowMessages.VersionTag.class));
         return EMPTY;
     }
@@ -195,7 +195,7 @@ public class MlflowRegistryResource {
     @POST
     @Path("model-versions/transition-stage")
     @RolesAllowed(DATA_SCIENTIST)
-    public MlflowMessages.ModelVersionResponse transitionStage(String body, @Context UriInfo uri) {
+    public MlflowMessages.ModelVersionResponse transitionStage(byte[] body, @Context UriInfo uri) {
         return new MlflowMessages.ModelVersionResponse(
                 registry.transitionStage(requests.read(body, uri, MlflowMessages.TransitionStage.class)));
     }

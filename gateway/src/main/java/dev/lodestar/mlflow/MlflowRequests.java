@@ -1,5 +1,6 @@
 package dev.lodestar.mlflow;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -34,14 +35,17 @@ public class MlflowRequests {
                 .configure(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY, true);
     }
 
-    /** The request of type {@code type} from a body (when there is one) or the query parameters. */
-    public <T> T read(String body, UriInfo uri, Class<T> type) {
+    /**
+     * The request of type {@code type} from a body (when there is one) or the query parameters. The body is read as
+     * UTF-8 bytes, so a malformed sequence is refused rather than stored as replacement characters.
+     */
+    public <T> T read(byte[] body, UriInfo uri, Class<T> type) {
         JsonNode tree;
-        if (body != null && !body.isBlank()) {
+        if (body != null && !blank(body)) {
             try {
                 tree = json.readTree(body);
-            } catch (JsonProcessingException e) {
-                throw new MlflowException(MlflowErrorCode.BAD_REQUEST, "the request body is not valid JSON");
+            } catch (IOException e) {
+                throw new MlflowException(MlflowErrorCode.BAD_REQUEST, "the request body is not valid JSON in UTF-8");
             }
             if (!tree.isObject()) {
                 throw new MlflowException(MlflowErrorCode.BAD_REQUEST, "the request body must be a JSON object");
@@ -59,6 +63,15 @@ public class MlflowRequests {
         } catch (JsonProcessingException e) {
             throw new MlflowException(MlflowErrorCode.BAD_REQUEST, "the request could not be read");
         }
+    }
+
+    private static boolean blank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Query parameters as an object: one value as a string, repeated ones as an array. */

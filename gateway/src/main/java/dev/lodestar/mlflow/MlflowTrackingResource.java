@@ -41,7 +41,7 @@ public class MlflowTrackingResource {
     @POST
     @Path("experiments/create")
     @RolesAllowed(DATA_SCIENTIST)
-    public MlflowMessages.CreateExperimentResponse createExperiment(String body, @Context UriInfo uri) {
+    public MlflowMessages.CreateExperimentResponse createExperiment(byte[] body, @Context UriInfo uri) {
         return new MlflowMessages.CreateExperimentResponse(
                 tracking.createExperiment(requests.read(body, uri, MlflowMessages.CreateExperiment.class)));
     }
@@ -62,7 +62,7 @@ public class MlflowTrackingResource {
 
     @POST
     @Path("experiments/search")
-    public MlflowMessages.SearchExperimentsResponse searchExperiments(String body, @Context UriInfo uri) {
+    public MlflowMessages.SearchExperimentsResponse searchExperiments(byte[] body, @Context UriInfo uri) {
         return tracking.searchExperiments(requests.read(body, uri, MlflowMessages.SearchExperiments.class));
     }
 
@@ -75,7 +75,7 @@ public class MlflowTrackingResource {
     @POST
     @Path("experiments/update")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> renameExperiment(String body, @Context UriInfo uri) {
+    public Map<String, Object> renameExperiment(byte[] body, @Context UriInfo uri) {
         tracking.renameExperiment(requests.read(body, uri, MlflowMessages.UpdateExperiment.class));
         return EMPTY;
     }
@@ -83,7 +83,7 @@ public class MlflowTrackingResource {
     @POST
     @Path("experiments/delete")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> deleteExperiment(String body, @Context UriInfo uri) {
+    public Map<String, Object> deleteExperiment(byte[] body, @Context UriInfo uri) {
         tracking.deleteExperiment(requests.read(body, uri, MlflowMessages.ExperimentRef.class).experimentId());
         return EMPTY;
     }
@@ -91,7 +91,7 @@ public class MlflowTrackingResource {
     @POST
     @Path("experiments/restore")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> restoreExperiment(String body, @Context UriInfo uri) {
+    public Map<String, Object> restoreExperiment(byte[] body, @Context UriInfo uri) {
         tracking.restoreExperiment(requests.read(body, uri, MlflowMessages.ExperimentRef.class).experimentId());
         return EMPTY;
     }
@@ -99,7 +99,7 @@ public class MlflowTrackingResource {
     @POST
     @Path("experiments/set-experiment-tag")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> setExperimentTag(String body, @Context UriInfo uri) {
+    public Map<String, Object> setExperimentTag(byte[] body, @Context UriInfo uri) {
         tracking.setExperimentTag(requests.read(body, uri, MlflowMessages.SetExperimentTag.class));
         return EMPTY;
     }
@@ -107,7 +107,7 @@ public class MlflowTrackingResource {
     @POST
     @Path("runs/create")
     @RolesAllowed(DATA_SCIENTIST)
-    public MlflowMessages.RunResponse createRun(String body, @Context UriInfo uri) {
+    public MlflowMessages.RunResponse createRun(byte[] body, @Context UriInfo uri) {
         return new MlflowMessages.RunResponse(tracking.createRun(requests.read(body, uri, MlflowMessages.CreateRun.class)));
     }
 
@@ -121,14 +121,14 @@ public class MlflowTrackingResource {
     @POST
     @Path("runs/update")
     @RolesAllowed(DATA_SCIENTIST)
-    public MlflowMessages.UpdateRunResponse updateRun(String body, @Context UriInfo uri) {
+    public MlflowMessages.UpdateRunResponse updateRun(byte[] body, @Context UriInfo uri) {
         return new MlflowMessages.UpdateRunResponse(tracking.updateRun(requests.read(body, uri, MlflowMessages.UpdateRun.class)));
     }
 
     @POST
     @Path("runs/delete")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> deleteRun(String body, @Context UriInfo uri) {
+    public Map<String, Object> deleteRun(byte[] body, @Context UriInfo uri) {
         MlflowMessages.RunRef request = requests.read(body, uri, MlflowMessages.RunRef.class);
         tracking.deleteRun(request.runId(), request.runUuid());
         return EMPTY;
@@ -137,7 +137,7 @@ public class MlflowTrackingResource {
     @POST
     @Path("runs/restore")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> restoreRun(String body, @Context UriInfo uri) {
+    public Map<String, Object> restoreRun(byte[] body, @Context UriInfo uri) {
         MlflowMessages.RunRef request = requests.read(body, uri, MlflowMessages.RunRef.class);
         tracking.restoreRun(request.runId(), request.runUuid());
         return EMPTY;
@@ -146,7 +146,7 @@ public class MlflowTrackingResource {
     @POST
     @Path("runs/log-metric")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> logMetric(String body, @Context UriInfo uri) {
+    public Map<String, Object> logMetric(byte[] body, @Context UriInfo uri) {
         tracking.logMetric(requests.read(body, uri, MlflowMessages.LogMetric.class));
         return EMPTY;
     }
@@ -154,7 +154,7 @@ public class MlflowTrackingResource {
     @POST
     @Path("runs/log-parameter")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> logParam(String body, @Context UriInfo uri) {
+    public Map<String, Object> logParam(byte[] body, @Context UriInfo uri) {
         tracking.logParam(requests.read(body, uri, MlflowMessages.RunKeyValue.class));
         return EMPTY;
     }
@@ -162,7 +162,7 @@ public class MlflowTrackingResource {
     @POST
     @Path("runs/set-tag")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> setTag(String body, @Context UriInfo uri) {
+    public Map<String, Object> setTag(byte[] body, @Context UriInfo uri) {
         tracking.setTag(requests.read(body, uri, MlflowMessages.RunKeyValue.class));
         return EMPTY;
     }
@@ -170,7 +170,7 @@ public class MlflowTrackingResource {
     @POST
     @Path("runs/delete-tag")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> deleteTag(String body, @Context UriInfo uri) {
+    public Map<String, Object> deleteTag(byte[] body, @Context UriInfo uri) {
         tracking.deleteTag(requests.read(body, uri, MlflowMessages.DeleteRunTag.class));
         return EMPTY;
     }
@@ -178,14 +178,14 @@ public class MlflowTrackingResource {
     @POST
     @Path("runs/log-batch")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> logBatch(String body, @Context UriInfo uri) {
+    public Map<String, Object> logBatch(byte[] body, @Context UriInfo uri) {
         tracking.logBatch(requests.read(body, uri, MlflowMessages.LogBatch.class));
         return EMPTY;
     }
 
     @POST
     @Path("runs/search")
-    public MlflowMessages.SearchRunsResponse searchRuns(String body, @Context UriInfo uri) {
+    public MlflowMessages.SearchRunsResponse searchRuns(byte[] body, @Context UriInfo uri) {
         return tracking.searchRuns(requests.read(body, uri, MlflowMessages.SearchRuns.class));
     }
 

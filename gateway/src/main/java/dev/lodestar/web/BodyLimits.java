@@ -1,9 +1,11 @@
 package dev.lodestar.web;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -13,7 +15,6 @@ import dev.lodestar.drift.DriftConfig;
 import dev.lodestar.graphql.ErrorCode;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -31,6 +32,12 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class BodyLimits {
 
+    private final List<ErrorFormat> formats;
+
+    BodyLimits(Instance<ErrorFormat> formats) {
+        this.formats = formats.stream().toList();
+    }
+
     void install(@Observes Router router,
             @ConfigProperty(name = "lodestar.http.max-request-body", defaultValue = "16M") MemorySize limit,
             ArtifactsConfig artifacts, DatasetsConfig datasets, DriftConfig drift) {
@@ -41,7 +48,7 @@ public class BodyLimits {
         router.route().order(-300).handler(context -> check(context, max, streaming, own));
     }
 
-    private static void check(RoutingContext context, long max, Map<String, Long> streaming, Map<String, Long> own) {
+    private void check(RoutingContext context, long max, Map<String, Long> streaming, Map<String, Long> own) {
         String path = context.normalizedPath();
         if (context.request().method().name().equals("GET") || path.equals("/graphql")) {
             context.next();
@@ -70,8 +77,9 @@ public class BodyLimits {
         context.next();
     }
 
-    private static void refuse(RoutingContext context, int status, String message) {
+    /** A refusal in the shape the path's clients read (MLflow's under its prefix). */
+    private void refuse(RoutingContext context, int status, String message) {
         context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(new JsonObject().put("code", ErrorCode.INVALID_ARGUMENT.name()).put("message", message).encode());
+                .end(ErrorFormat.of(formats, context.normalizedPath()).refusalJson(ErrorCode.INVALID_ARGUMENT, message));
     }
 }

@@ -1,6 +1,5 @@
 package dev.lodestar.web;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,8 +32,7 @@ public class ErrorResponses {
     private final List<ErrorFormat> formats;
 
     ErrorResponses(Instance<ErrorFormat> formats) {
-        this.formats = formats.stream().sorted(Comparator.comparingInt((ErrorFormat f) -> f.pathPrefix().length()).reversed())
-                .toList();
+        this.formats = formats.stream().toList();
     }
 
     @ServerExceptionMapper
@@ -111,8 +109,6 @@ public class ErrorResponses {
     }
 
     private ErrorFormat formatFor(UriInfo uri) {
-        String path = uri.getPath();
-        return formats.stream().filter(f -> path.startsWith(f.pathPrefix())).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no error format for " + path));
+        return ErrorFormat.of(formats, uri.getPath());
     }
 }

@@ -83,6 +83,30 @@ class OpenLineageIntakeTest {
     }
 
     @Test
+    void malformedUtf8IsRefusedNotStoredAsReplacementCharacters() {
+        String namespace = Fixtures.unique("utf8");
+        byte[] body = """
+                {"eventType": "START", "eventTime": "2026-11-23T10:00:00Z", "producer": "https://example.com/p",
+                 "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+                 "run": {"runId": "%s"}, "job": {"namespace": "%s", "name": "j?"}}""".formatted(UUID.randomUUID(), namespace)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // The '?' becomes 0xE2, which opens a three-byte sequence that '"' does not continue.
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == '?') {
+                body[i] = (byte) 0xE2;
+            }
+        }
+
+        var refused = given().auth().oauth2(Tokens.lineageProducer()).contentType("application/json").body(body)
+                .post("/api/v1/lineage").then().statusCode(400).extract().jsonPath();
+
+        assertThat(refused.getString("code")).isEqualTo("INVALID_ARGUMENT");
+        assertThat(refused.getList("violations", String.class)).singleElement().asString().contains("UTF-8");
+        assertThat(GraphQL.as("carol").call(LineageGraphQLTest.LINEAGE, "node", "job:" + namespace + ":j\ufffd",
+                "direction", "BOTH", "depth", 1).codes()).containsExactly("NOT_FOUND");
+    }
+
+    @Test
     void onlyProducersDataScientistsAndAdminsMayPost() {
         OpenLineage ol = new OpenLineage(URI.create("https://example.com/producer"));
         var event = ol.newRunEventBuilder().eventType(OpenLineage.RunEvent.EventType.START).eventTime(ZonedDateTime.now())

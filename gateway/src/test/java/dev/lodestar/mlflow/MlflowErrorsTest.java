@@ -74,6 +74,25 @@ class MlflowErrorsTest {
     }
 
     @Test
+    void malformedUtf8IsRefusedNotStoredAsReplacementCharacters() {
+        String name = unique("mlflow-utf8");
+        byte[] head = ("{\"name\": \"" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = java.util.Arrays.copyOf(head, head.length + 4);
+        // 0xC3 opens a two-byte sequence that '(' does not continue.
+        body[head.length] = (byte) 0xC3;
+        body[head.length + 1] = '(';
+        body[head.length + 2] = '"';
+        body[head.length + 3] = '}';
+
+        as("alice").body(body).post(API + "experiments/create")
+                .then().statusCode(400).body("error_code", equalTo("BAD_REQUEST"))
+                .body("message", containsString("UTF-8"));
+        List<Object> found = as("alice").body(Map.of("filter", "name LIKE '%" + name + "%'")).post(API + "experiments/search")
+                .then().statusCode(200).extract().path("experiments");
+        assertThat(found == null ? List.of() : found).isEmpty();
+    }
+
+    @Test
     void aTakenNameIsResourceAlreadyExists() {
         String name = unique("mlflow-taken");
         createExperiment(name);

@@ -105,6 +105,10 @@ class SecurityHeadersIT {
                 headers.put(line.substring(0, line.indexOf(':')).toLowerCase(Locale.ROOT), line.substring(line.indexOf(':') + 1).strip());
             }
             EXPECTED.forEach((name, value) -> assertThat(headers.get(name.toLowerCase(Locale.ROOT))).as(name).isEqualTo(value));
+            char[] body = new char[Integer.parseInt(headers.get("content-length"))];
+            assertThat(reader.read(body)).isEqualTo(body.length);
+            // In MLflow's shape under its prefix, so MLflow clients raise their own exception.
+            assertThat(new String(body)).contains("\"error_code\":\"INVALID_PARAMETER_VALUE\"", "larger than the limit");
         }
     }
 
