@@ -26,8 +26,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Judges monitors on the last closed window of their deployment's traffic, on a schedule
- * ({@code lodestar.monitoring.interval}).
+ * Judges monitors on the closed windows of their deployment's traffic, on a schedule
+ * ({@code lodestar.monitoring.interval}): a new monitor starts with the last closed window, and from then on every
+ * window is judged in order, so windows that closed while no gateway was judging (a restart, a late tick) are
+ * caught up on, the latest {@value #MAX_CATCH_UP} of them.
  *
  * <p>Windows are aligned to multiples of {@code lodestar.monitoring.window} from the epoch, as the inference
  * servers cut them, and judged {@code grace} after they close, once their last rows were shipped. Each monitor
@@ -40,6 +42,8 @@ public class MonitorEvaluator {
 
     private static final Logger LOG = Logger.getLogger(MonitorEvaluator.class);
     private static final int MAX_FAILURES = 3;
+    /** The most windows a monitor catches up on after a gap; older ones are skipped. */
+    static final int MAX_CATCH_UP = 12;
 
     private final EntityManager entityManager;
     private final MonitoringConfig config;
@@ -68,8 +72,8 @@ public class MonitorEvaluator {
     }
 
     /**
-     * Judges every monitor not yet judged on the last window closed more than {@code grace} before {@code now};
-     * returns the alerts raised.
+     * Judges every monitor on each window it has not judged yet, up to the last window closed more than
+     * {@code grace} before {@code now}; returns the alerts raised.
      */
     @ActivateRequestContext
     public List<Long> evaluate(Instant now) {
@@ -77,21 +81,24 @@ public class MonitorEvaluator {
         long width = config.window().toMillis();
         long endMillis = Math.floorDiv(now.minus(config.grace()).toEpochMilli(), width) * width;
         Instant end = Instant.ofEpochMilli(endMillis);
-        Instant start = end.minusMillis(width);
         List<Long> raised = new ArrayList<>();
         Set<Long> tried = new HashSet<>();
         int failures = 0;
         while (true) {
             Long alert;
             try {
-                Long[] outcome = QuarkusTransaction.requiringNew().call(() -> judgeNext(start, end, tried));
-                if (outcome == null) {
+                Judged judged = QuarkusTransaction.requiringNew().call(() -> judgeNext(end, tried));
+                if (judged == null) {
                     return raised;
                 }
-                alert = outcome[1];
+                if (judged.windowEnd().isBefore(end)) {
+                    // Committed: its next window may be claimed in this tick too.
+                    tried.remove(judged.monitor());
+                }
+                alert = judged.alert();
             } catch (RuntimeException e) {
                 // The monitor claimed (if any) is in 'tried': the others are still judged, unless the database itself fails.
-                LOG.errorf(e, "Judging a monitor on window %s failed; the next tick retries it", start);
+                LOG.errorf(e, "Judging a monitor on a window ending by %s failed; the next tick retries it", end);
                 if (++failures >= MAX_FAILURES) {
                     return raised;
                 }
@@ -103,11 +110,15 @@ public class MonitorEvaluator {
         }
     }
 
+    /** One monitor judged on one window, and the alert raised (or null). */
+    private record Judged(long monitor, Instant windowEnd, Long alert) {
+    }
+
     /**
-     * Claims and judges one monitor not tried yet in this tick; null when none is left, else {monitor id, alert id
-     * or null}.
+     * Claims one monitor not tried yet in this tick that has a window up to {@code end} left to judge, and judges
+     * the earliest such window; null when none is left.
      */
-    private Long[] judgeNext(Instant start, Instant end, Set<Long> tried) {
+    private Judged judgeNext(Instant end, Set<Long> tried) {
         @SuppressWarnings("unchecked")
         List<Number> found = entityManager.createNativeQuery("select id from monitor where (checked_until is null or checked_until < :end)"
                 + " and id not in (:tried) order by id limit 1 for update skip locked")
@@ -117,25 +128,30 @@ public class MonitorEvaluator {
         }
         MonitorEntity monitor = entityManager.find(MonitorEntity.class, found.get(0).longValue());
         tried.add(monitor.id);
-        monitor.checkedUntil = end;
+        Instant earliest = end.minus(config.window().multipliedBy(MAX_CATCH_UP));
+        Instant start = monitor.checkedUntil == null ? end.minus(config.window())
+                : monitor.checkedUntil.isBefore(earliest) ? earliest : monitor.checkedUntil;
+        Instant windowEnd = start.plus(config.window());
+        monitor.checkedUntil = windowEnd;
         DeploymentEntity deployment = deployments.find(monitor.deploymentName);
         if (deployment == null) {
-            return new Long[] { monitor.id, null };
+            monitor.checkedUntil = end;
+            return new Judged(monitor.id, end, null);
         }
         DriftReport report;
         try {
-            report = drift.report(monitor.deploymentName, start, end);
+            report = drift.report(monitor.deploymentName, start, windowEnd);
         } catch (ApiException e) {
             LOG.warnf("Monitor %d: no drift report for %s: %s", monitor.id, monitor.deploymentName, e.getMessage());
-            return new Long[] { monitor.id, null };
+            return new Judged(monitor.id, windowEnd, null);
         }
         Verdict verdict = judge(Monitor.of(monitor), report, config.minDriftRows());
         if (!verdict.broken()) {
-            return new Long[] { monitor.id, null };
+            return new Judged(monitor.id, windowEnd, null);
         }
-        AlertEntity alert = monitors.raise(monitor, deployment.modelId, report.version(), start, end, verdict.message(),
+        AlertEntity alert = monitors.raise(monitor, deployment.modelId, report.version(), start, windowEnd, verdict.message(),
                 drift.reportJson(report));
-        return new Long[] { monitor.id, alert == null ? null : alert.id };
+        return new Judged(monitor.id, windowEnd, alert == null ? null : alert.id);
     }
 
     /**

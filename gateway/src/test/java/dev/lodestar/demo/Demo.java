@@ -200,10 +200,24 @@ public final class Demo {
         if (like.path("datasetDrift").asBoolean() || anyDrifted(like)) {
             throw new IllegalStateException("traffic like the training data was reported as drifted");
         }
+        boolean monitored = false;
+        for (JsonNode monitor : alice.graphql("query($d: String) { monitors(deployment: $d) { id kind } }", Map.of("d", NAME))
+                .path("monitors")) {
+            monitored |= monitor.path("kind").asText().equals("DATASET_DRIFT");
+        }
+        if (!monitored) {
+            alice.graphql("mutation($input: MonitorInput!) { createMonitor(input: $input) { id } }",
+                    Map.of("input", Map.of("deployment", NAME, "kind", "DATASET_DRIFT")));
+        }
+        alice.graphql("mutation($m: String!, $i: RetrainingPolicyInput!) { setRetrainingPolicy(model: $m, input: $i) { alias } }",
+                Map.of("m", NAME, "i", Map.of("triggers", List.of("ON_ALERT"))));
+        out.printf("%n8. Monitor  alice: DATASET_DRIFT monitor on %s (%s); retraining policy ON_ALERT for champion%n", NAME,
+                monitored ? "already there" : "created");
+
         sleepUntil(second);
         send(inference, rows, version, true);
         Instant third = second.plus(window);
-        out.printf("%n8. Shift    %d rows with %s shifted, window %s .. %s%n", rows.size(), new java.util.TreeSet<>(SHIFTS.keySet()),
+        out.printf("%n9. Shift    %d rows with %s shifted, window %s .. %s%n", rows.size(), new java.util.TreeSet<>(SHIFTS.keySet()),
                 second, third);
         JsonNode shifted = awaitReport(second, third, rows.size());
         printReport(shifted);
@@ -217,20 +231,6 @@ public final class Demo {
             throw new IllegalStateException("the shifted traffic should drift on " + new java.util.TreeSet<>(SHIFTS.keySet())
                     + " only, but drifted on " + drifted + " (dataset drift " + shifted.path("datasetDrift") + ")");
         }
-
-        boolean monitored = false;
-        for (JsonNode monitor : alice.graphql("query($d: String) { monitors(deployment: $d) { id kind } }", Map.of("d", NAME))
-                .path("monitors")) {
-            monitored |= monitor.path("kind").asText().equals("DATASET_DRIFT");
-        }
-        if (!monitored) {
-            alice.graphql("mutation($input: MonitorInput!) { createMonitor(input: $input) { id } }",
-                    Map.of("input", Map.of("deployment", NAME, "kind", "DATASET_DRIFT")));
-        }
-        alice.graphql("mutation($m: String!, $i: RetrainingPolicyInput!) { setRetrainingPolicy(model: $m, input: $i) { alias } }",
-                Map.of("m", NAME, "i", Map.of("triggers", List.of("ON_ALERT"))));
-        out.printf("%n9. Monitor  alice: DATASET_DRIFT monitor on %s (%s); retraining policy ON_ALERT for champion%n", NAME,
-                monitored ? "already there" : "created");
 
         Duration alertWait = window.multipliedBy(2).plusSeconds(60);
         JsonNode alert = await(alertWait, "a DATASET_DRIFT alert on the shifted window", () -> {

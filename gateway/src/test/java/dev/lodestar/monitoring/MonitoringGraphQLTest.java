@@ -24,6 +24,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.lodestar.testing.GraphQL;
+import dev.lodestar.testing.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -188,6 +189,34 @@ class MonitoringGraphQLTest {
         assertThat(ids).isSortedAccordingTo((a, b) -> b - a).doesNotHaveDuplicates();
         assertThat(GraphQL.as("carol").call(ALERTS, "after", "bm90LWEtY3Vyc29y").codes()).containsExactly("INVALID_ARGUMENT");
         assertThat(GraphQL.anonymous().call(ALERTS).codes()).containsExactly("UNAUTHENTICATED");
+    }
+
+    @Test
+    void windowsThatClosedWhileNoGatewayJudgedAreCaughtUpOnTheLatestTwelve() {
+        String deployment = deployment();
+        // An idle deployment breaks a minimum of one row in every window.
+        long monitor = Long.parseLong(GraphQL.as("alice").data(CREATE_MONITOR, "input", Map.of("deployment", deployment,
+                "kind", "VOLUME", "minRows", 1)).getString("createMonitor.id"));
+        Map<String, Object> first = await(Duration.ofSeconds(30), "the first alert", () -> GraphQL.as("bob")
+                .data(ALERTS, "d", deployment).<Map<String, Object>> getList("alerts.edges.node").stream().findFirst().orElse(null));
+        Instant end = Instant.parse((String) first.get("windowEnd"));
+        Duration width = Duration.between(Instant.parse((String) first.get("windowStart")), end);
+
+        // As if no gateway had judged for a hundred windows.
+        TestDatabase.update("update monitor set checked_until = ? where id = ?",
+                java.time.OffsetDateTime.ofInstant(end.minus(width.multipliedBy(100)), java.time.ZoneOffset.UTC), monitor);
+
+        List<Instant> starts = await(Duration.ofSeconds(30), "twelve alerts", () -> {
+            List<Instant> found = GraphQL.as("bob").data(ALERTS, "d", deployment, "first", 50)
+                    .<String> getList("alerts.edges.node.windowStart").stream().map(Instant::parse).sorted().toList();
+            return found.size() >= 12 ? found : null;
+        });
+        assertThat(starts).doesNotHaveDuplicates().first().isEqualTo(starts.get(starts.size() - 1).minus(width.multipliedBy(11)));
+        for (int i = 1; i < starts.size(); i++) {
+            assertThat(Duration.between(starts.get(i - 1), starts.get(i))).as("window %d follows window %d", i, i - 1)
+                    .isEqualTo(width);
+        }
+        assertThat(starts.get(starts.size() - 1)).isAfterOrEqualTo(end.minus(width));
     }
 
     /** One request the receiver got. */
