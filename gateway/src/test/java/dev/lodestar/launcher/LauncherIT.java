@@ -119,7 +119,6 @@ class LauncherIT {
     @Test
     void theDemoGoesFromDatasetToGrpcPredictionsAndIndependentClientsScoreTheSameDeployment() throws Exception {
         Result demo = lodestar(env, "demo");
-        Result again = lodestar(env, "demo");
 
         assertThat(demo.exit()).as(demo.output()).isZero();
         assertThat(demo.output()).contains("1. Dataset", "2. Training", "SUCCEEDED", "3. Model", "READY",
@@ -128,9 +127,6 @@ class LauncherIT {
                 "deployment churn-demo serves version 2", "= version 1 (shifted traffic)", "= version 2 (after approval)",
                 "-RAISED-> alert:", "-TRIGGERED-> run:", "-PROMOTED-> deployment:churn-demo", "Where to look",
                 "/admin/deployments/churn-demo");
-        assertThat(again.exit()).as(again.output()).isZero();
-        assertThat(again.output()).as("the approval moved champion; the deployment followed and the server swapped")
-                .contains("champion -> version 3", "serves version 3", "deployment churn-demo serves version 4");
         Map<String, String> stackEnv = stackEnv();
         String predictor = clientToken(stackEnv, stackEnv.get("LODESTAR_PREDICTOR_CLIENT_ID"),
                 stackEnv.get("LODESTAR_PREDICTOR_CLIENT_SECRET"));
