@@ -76,6 +76,18 @@ final class GatewayEndpoint {
         return answer.data();
     }
 
+    /** A new experiment named {@code name}; returns its id. */
+    String createExperiment(String token, String name) {
+        return data(token, "mutation($n: String!) { createExperiment(name: $n) { id } }", Map.of("n", name))
+                .path("createExperiment").path("id").asText();
+    }
+
+    /** A new run named {@code name} in {@code experiment}; returns its id. */
+    String createRun(String token, String experiment, String name) {
+        return data(token, "mutation($e: ID!, $n: String!) { createRun(experimentId: $e, name: $n) { id } }",
+                Map.of("e", experiment, "n", name)).path("createRun").path("id").asText();
+    }
+
     /** A GET of {@code path} as the holder of {@code token} (none when null). */
     Answer get(String path, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();

@@ -47,10 +47,8 @@ class GatewayKillIT {
     @Test
     void metricBatchesAcknowledgedBeforeAKillAreStoredWholeAndTheAuditChainVerifies() throws Exception {
         FaultFigures figures = new FaultFigures("gateway-kill-logBatch");
-        String experiment = endpoint.data(Tokens.of("alice"), "mutation($n: String!) { createExperiment(name: $n) { id } }",
-                Map.of("n", "gateway-kill")).path("createExperiment").path("id").asText();
-        String run = endpoint.data(Tokens.of("alice"), "mutation($e: ID!) { createRun(experimentId: $e, name: \"load\") { id } }",
-                Map.of("e", experiment)).path("createRun").path("id").asText();
+        String experiment = endpoint.createExperiment(Tokens.of("alice"), "gateway-kill");
+        String run = endpoint.createRun(Tokens.of("alice"), experiment, "load");
 
         MetricBatchLoad load = new MetricBatchLoad(endpoint, run, () -> Tokens.of("alice"), figures, 90_000).start(4, "k");
         Stopwatch.pause(1_500);
@@ -148,8 +146,7 @@ class GatewayKillIT {
     void aTrainingJobWhoseGatewayIsKilledRunsAgainAndRegistersExactlyOneVersion() throws Exception {
         FaultFigures figures = new FaultFigures("gateway-kill-training");
         String alice = Tokens.of("alice");
-        String experiment = endpoint.data(alice, "mutation($n: String!) { createExperiment(name: $n) { id } }",
-                Map.of("n", "kill-training")).path("createExperiment").path("id").asText();
+        String experiment = endpoint.createExperiment(alice, "kill-training");
         GatewayEndpoint.Answer dataset = endpoint.post("/api/datasets?name=kill-churn", alice, "text/csv",
                 dev.lodestar.training.SyntheticChurn.csv(60_000, 7, 0.1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(dataset.status()).as(dataset.raw()).isEqualTo(201);

@@ -61,10 +61,8 @@ class PostgresRestartIT {
     @Test
     void theGatewayIsUnreadyWhileThePostgresIsAwayAndRecoversWithoutARestart() throws Exception {
         FaultFigures figures = new FaultFigures("postgres-restart");
-        String experiment = endpoint.data(Tokens.of("alice"), "mutation($n: String!) { createExperiment(name: $n) { id } }",
-                Map.of("n", "pg-restart")).path("createExperiment").path("id").asText();
-        String run = endpoint.data(Tokens.of("alice"), "mutation($e: ID!) { createRun(experimentId: $e, name: \"load\") { id } }",
-                Map.of("e", experiment)).path("createRun").path("id").asText();
+        String experiment = endpoint.createExperiment(Tokens.of("alice"), "pg-restart");
+        String run = endpoint.createRun(Tokens.of("alice"), experiment, "load");
 
         MetricBatchLoad load = new MetricBatchLoad(endpoint, run, () -> Tokens.of("alice"), figures, 60_000).start(4, "c");
         Stopwatch.pause(2_000);
