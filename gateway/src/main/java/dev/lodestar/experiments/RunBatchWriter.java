@@ -35,6 +35,10 @@ import dev.lodestar.graphql.ApiException;
  * array statements. Keys are written in sorted order so concurrent batches on one run lock rows in the same
  * order and cannot deadlock.
  *
+ * <p>A batch may carry an idempotency key of the client's choosing: sent again under a key its run already
+ * holds (a retry after an answer was lost), it is acknowledged and nothing is written or audited a second time.
+ * The key is claimed in the batch's own transaction, so a batch that failed leaves its key free for the retry.
+ *
  * <p>A param logged again with the same value is accepted; with another value the whole batch is refused
  * with {@code CONFLICT}. The check runs after the insert, in a statement of its own, so it also sees a value
  * another transaction committed a moment before.
@@ -52,18 +56,37 @@ public class RunBatchWriter {
         this.audit = audit;
     }
 
+    /** The longest idempotency key a batch may carry. */
+    static final int MAX_IDEMPOTENCY_KEY = 255;
+
+    /**
+     * Writes one batch to a run, all or nothing, and audits it.
+     *
+     * @param idempotencyKey null, or the client's key for this batch: a batch whose key the run already holds is
+     *                       acknowledged without being written again
+     */
     @Transactional
-    public RunEntity logBatch(String runId, List<MetricInput> metrics, List<ParamInput> params, List<TagInput> tags) {
+    public RunEntity logBatch(String runId, String idempotencyKey, List<MetricInput> metrics, List<ParamInput> params,
+            List<TagInput> tags) {
         UUID id = RunIds.parse(runId);
+        checkIdempotencyKey(idempotencyKey);
         Batch batch = Batch.of(metrics, params, tags, Instant.now());
         RunEntity run = runs.writable(id);
         Map<String, String> tagsBefore = new TreeMap<>();
+        boolean[] repeated = {false};
         entityManager.unwrap(Session.class).doWork(connection -> {
+            if (idempotencyKey != null && !claim(connection, id, idempotencyKey)) {
+                repeated[0] = true;
+                return;
+            }
             writeParams(connection, id, batch.params());
             tagsBefore.putAll(writeTags(connection, id, batch.tags()));
             writeMetrics(connection, id, batch.points());
             writeLatest(connection, id, batch.latest());
         });
+        if (repeated[0]) {
+            return run;
+        }
         audit.record(AuditAction.RUN_LOGGED, RunIds.format(id),
                 tagsBefore.isEmpty() ? null : Map.of("tags", tagsBefore),
                 AuditLog.fields("params", batch.params(), "tags", batch.tags(),
@@ -129,6 +152,27 @@ public class RunBatchWriter {
             }
             int byTime = timestamp.compareTo(other.timestamp);
             return byTime != 0 ? byTime > 0 : Double.compare(value, other.value) > 0;
+        }
+    }
+
+    private static void checkIdempotencyKey(String key) {
+        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY
+                || key.chars().anyMatch(Character::isISOControl))) {
+            throw ApiException.invalid("an idempotency key must be 1 to " + MAX_IDEMPOTENCY_KEY
+                    + " characters without control characters");
+        }
+    }
+
+    /**
+     * Claims {@code key} for a batch of {@code runId}; false when the run already holds it. A claim another
+     * transaction has made but not committed makes this one wait for its outcome.
+     */
+    private static boolean claim(Connection connection, UUID runId, String key) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into run_batch_key (run_id, key) values (?, ?) on conflict do nothing")) {
+            insert.setObject(1, runId);
+            insert.setString(2, key);
+            return insert.executeUpdate() == 1;
         }
     }
 

@@ -90,10 +90,13 @@ public class RunGraphQL {
     @Mutation
     @RolesAllowed(DATA_SCIENTIST)
     @Description("Logs up to 1,000 metric points, 100 params and 100 tags to a run, all or nothing. A param logged"
-            + " again must keep its value (CONFLICT otherwise).")
+            + " again must keep its value (CONFLICT otherwise). With an idempotencyKey (1 to 255 characters, one per"
+            + " batch), a batch sent again under a key the run already holds is answered without being stored twice:"
+            + " safe to retry after a lost answer.")
     public @NonNull Run logBatch(@Name("runId") @Id @NonNull String runId, @Name("metrics") @Nullable List<@NonNull MetricInput> metrics,
-            @Name("params") @Nullable List<@NonNull ParamInput> params, @Name("tags") @Nullable List<@NonNull TagInput> tags) {
-        return Run.of(batches.logBatch(runId, metrics, params, tags));
+            @Name("params") @Nullable List<@NonNull ParamInput> params, @Name("tags") @Nullable List<@NonNull TagInput> tags,
+            @Name("idempotencyKey") @Nullable String idempotencyKey) {
+        return Run.of(batches.logBatch(runId, idempotencyKey, metrics, params, tags));
     }
 
     @Mutation

@@ -193,15 +193,16 @@ public class MlflowTracking {
         runs.restore(runIdOf(runId, runUuid));
     }
 
-    public void logMetric(MlflowMessages.LogMetric request) {
+    public void logMetric(MlflowMessages.LogMetric request, String idempotencyKey) {
         String runId = runIdOf(request.runId(), request.runUuid());
-        batches.logBatch(runId, List.of(metricInput(new MlflowMessages.Metric(request.key(), request.value(),
+        batches.logBatch(runId, idempotencyKey, List.of(metricInput(new MlflowMessages.Metric(request.key(), request.value(),
                 request.timestamp(), request.step()))), null, null);
     }
 
-    public void logParam(MlflowMessages.RunKeyValue request) {
+    public void logParam(MlflowMessages.RunKeyValue request, String idempotencyKey) {
         String runId = runIdOf(request.runId(), request.runUuid());
-        batches.logBatch(runId, null, List.of(new ParamInput(required(request.key(), "key"), request.value())), null);
+        batches.logBatch(runId, idempotencyKey, null, List.of(new ParamInput(required(request.key(), "key"), request.value())),
+                null);
     }
 
     public void setTag(MlflowMessages.RunKeyValue request) {
@@ -212,13 +213,13 @@ public class MlflowTracking {
         runs.deleteTag(runIdOf(request.runId(), null), required(request.key(), "key"));
     }
 
-    public void logBatch(MlflowMessages.LogBatch request) {
+    public void logBatch(MlflowMessages.LogBatch request, String idempotencyKey) {
         String runId = runIdOf(request.runId(), null);
         List<MetricInput> metrics = request.metrics() == null ? null
                 : entries(request.metrics(), "metrics").stream().map(MlflowTracking::metricInput).toList();
         List<ParamInput> params = request.params() == null ? null
                 : entries(request.params(), "params").stream().map(p -> new ParamInput(p.key(), p.value())).toList();
-        batches.logBatch(runId, metrics, params, tagInputs(request.tags()));
+        batches.logBatch(runId, idempotencyKey, metrics, params, tagInputs(request.tags()));
     }
 
     /** {@code runs/search}: MLflow's filter and order_by (Lodestar's filter language is a superset of MLflow's). */

@@ -10,6 +10,7 @@ import java.util.Map;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -29,6 +30,12 @@ import jakarta.ws.rs.core.UriInfo;
 public class MlflowTrackingResource {
 
     private static final Map<String, Object> EMPTY = Map.of();
+
+    /**
+     * The header under which a client names one write of metrics or params: sent again under a key the run already
+     * holds, the write is acknowledged without being stored twice.
+     */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final MlflowTracking tracking;
     private final MlflowRequests requests;
@@ -146,16 +153,18 @@ public class MlflowTrackingResource {
     @POST
     @Path("runs/log-metric")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> logMetric(byte[] body, @Context UriInfo uri) {
-        tracking.logMetric(requests.read(body, uri, MlflowMessages.LogMetric.class));
+    public Map<String, Object> logMetric(byte[] body, @Context UriInfo uri,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        tracking.logMetric(requests.read(body, uri, MlflowMessages.LogMetric.class), idempotencyKey);
         return EMPTY;
     }
 
     @POST
     @Path("runs/log-parameter")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> logParam(byte[] body, @Context UriInfo uri) {
-        tracking.logParam(requests.read(body, uri, MlflowMessages.RunKeyValue.class));
+    public Map<String, Object> logParam(byte[] body, @Context UriInfo uri,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        tracking.logParam(requests.read(body, uri, MlflowMessages.RunKeyValue.class), idempotencyKey);
         return EMPTY;
     }
 
@@ -178,8 +187,9 @@ public class MlflowTrackingResource {
     @POST
     @Path("runs/log-batch")
     @RolesAllowed(DATA_SCIENTIST)
-    public Map<String, Object> logBatch(byte[] body, @Context UriInfo uri) {
-        tracking.logBatch(requests.read(body, uri, MlflowMessages.LogBatch.class));
+    public Map<String, Object> logBatch(byte[] body, @Context UriInfo uri,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        tracking.logBatch(requests.read(body, uri, MlflowMessages.LogBatch.class), idempotencyKey);
         return EMPTY;
     }
 

@@ -289,7 +289,7 @@ public class JobExecution {
         List<MetricInput> metrics = new ArrayList<>();
         outcome.metrics().forEach((key, value) -> metrics.add(new MetricInput(key, value, 0, null)));
         metrics.add(new MetricInput("training_seconds", outcome.trainMillis() / 1000.0, 0, null));
-        runWriter.logBatch(runId, metrics, params, List.of());
+        runWriter.logBatch(runId, null, metrics, params, List.of());
 
         ArtifactEntity artifact = artifacts.register(blob, "application/octet-stream", "model.tribuo");
         artifact.createdBy = job.createdBy;

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.lodestar.testing.GraphQL;
+import dev.lodestar.testing.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Runs, logging and search through {@code /graphql}, with real Keycloak tokens and a real PostgreSQL. */
@@ -32,6 +33,11 @@ class RunGraphQLTest {
               logBatch(runId: $run, metrics: $metrics, params: $params, tags: $tags) {
                 id params { key value } tags { key value } latestMetrics { key value step }
               }
+            }""";
+
+    static final String LOG_ONCE = """
+            mutation($run: ID!, $metrics: [MetricInput!], $key: String) {
+              logBatch(runId: $run, metrics: $metrics, idempotencyKey: $key) { id latestMetrics { key value step } }
             }""";
 
     static final String RUN = """
@@ -116,6 +122,41 @@ class RunGraphQLTest {
         assertThat(stored.getList("run.params.value")).containsExactly("0.01", "adam");
         assertThat(stored.getList("run.latestMetrics")).as("the refused batch wrote no metric").isEmpty();
         assertThat(stored.getList("run.tags")).as("the refused batch wrote no tag").isEmpty();
+    }
+
+    @Test
+    void aBatchSentAgainUnderItsIdempotencyKeyIsStoredOnce() {
+        String experiment = createExperiment(unique("idempotent"));
+        String run = createRun(experiment, "r");
+        String other = createRun(experiment, "other");
+        var alice = GraphQL.as("alice");
+        List<Map<String, Object>> metrics = List.of(metric("loss", 0.9, 0), metric("loss", 0.7, 1), metric("loss", 0.5, 2));
+
+        alice.data(LOG_ONCE, "run", run, "metrics", metrics, "key", "batch-1");
+        var again = alice.data(LOG_ONCE, "run", run, "metrics", metrics, "key", "batch-1");
+        alice.data(LOG_ONCE, "run", other, "metrics", metrics, "key", "batch-1");
+
+        assertThat(again.getDouble("logBatch.latestMetrics[0].value")).isEqualTo(0.5);
+        assertThat(points(run)).as("the repeated batch was acknowledged, not stored").isEqualTo(3);
+        assertThat(TestDatabase.count("select count(*) from audit_event where action = 'RUN_LOGGED' and resource_id = ?", run))
+                .as("nor audited").isEqualTo(1);
+        assertThat(points(other)).as("keys belong to their run").isEqualTo(3);
+
+        // A refused batch does not use up its key.
+        var refused = alice.call(LOG_ONCE, "run", run, "metrics", List.of(metric("../escape", 1, 0)), "key", "batch-2");
+        alice.data(LOG_ONCE, "run", run, "metrics", List.of(metric("loss", 0.4, 3)), "key", "batch-2");
+        assertThat(refused.codes()).containsExactly("INVALID_ARGUMENT");
+        assertThat(points(run)).isEqualTo(4);
+
+        for (String key : List.of("", "k".repeat(256), "line\nbreak")) {
+            assertThat(alice.call(LOG_ONCE, "run", run, "metrics", metrics, "key", key).codes()).as(key)
+                    .containsExactly("INVALID_ARGUMENT");
+        }
+        assertThat(points(run)).isEqualTo(4);
+    }
+
+    private static long points(String run) {
+        return TestDatabase.count("select count(*) from metric where run_id = ?::uuid", run);
     }
 
     @Test

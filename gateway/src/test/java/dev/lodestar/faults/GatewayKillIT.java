@@ -76,6 +76,7 @@ class GatewayKillIT {
         assertThat(figures.failed.get()).as("attempts that found the gateway gone").isPositive();
         assertThat(figures.lost.get()).as("batches acknowledged but missing, or never accepted").isZero();
         assertThat(partial).as("batches stored in part").isZero();
+        assertThat(duplicated).as("batches stored twice (a retry after a lost answer)").isZero();
         assertThat(verification.path("ok").asBoolean()).as(verification.toString()).isTrue();
     }
 

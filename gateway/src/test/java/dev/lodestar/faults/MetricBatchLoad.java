@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 /**
  * Clients logging metric batches to one run without pause, the way a well-behaved client does it: a batch that is
  * refused with {@code UNAVAILABLE}, or gets no answer at all, is sent again after a short pause until it is
- * accepted. Every batch carries a metric key of its own with {@value #POINTS} points, so what was stored can be
- * counted batch by batch afterwards.
+ * accepted, under the same idempotency key. Every batch carries a metric key of its own with {@value #POINTS}
+ * points, so what was stored can be counted batch by batch afterwards.
  */
 final class MetricBatchLoad {
 
@@ -21,8 +21,8 @@ final class MetricBatchLoad {
     static final int POINTS = 10;
 
     private static final String LOG_BATCH = """
-            mutation($run: ID!, $metrics: [MetricInput!]) {
-              logBatch(runId: $run, metrics: $metrics) { id }
+            mutation($run: ID!, $metrics: [MetricInput!], $key: String) {
+              logBatch(runId: $run, metrics: $metrics, idempotencyKey: $key) { id }
             }""";
 
     private final GatewayEndpoint gateway;
@@ -88,7 +88,8 @@ final class MetricBatchLoad {
             int attempts = 0;
             while (true) {
                 attempts++;
-                GatewayEndpoint.Answer answer = gateway.graphql(token.get(), LOG_BATCH, Map.of("run", runId, "metrics", metrics));
+                GatewayEndpoint.Answer answer = gateway.graphql(token.get(), LOG_BATCH,
+                        Map.of("run", runId, "metrics", metrics, "key", key));
                 if (answer.succeeded()) {
                     acknowledged.add(key);
                     if (attempts > 1) {

@@ -117,6 +117,7 @@ class PostgresRestartIT {
         assertThat(figures.failed.get()).as("attempts refused while the database was away").isPositive();
         assertThat(figures.lost.get()).as("batches acknowledged but missing, or never accepted").isZero();
         assertThat(partial).as("batches stored in part").isZero();
+        assertThat(duplicated).as("batches stored twice (a retry after a lost answer)").isZero();
         assertThat(stored.keySet()).containsAll(load.acknowledged);
     }
 

@@ -25,7 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
-/** MLflow's error codes and statuses, its roles and its audit, over raw HTTP. */
+/** MLflow's error codes and statuses, its roles, its audit and idempotency keys, over raw HTTP. */
 @QuarkusTest
 class MlflowErrorsTest {
 
@@ -90,6 +90,27 @@ class MlflowErrorsTest {
         List<Object> found = as("alice").body(Map.of("filter", "name LIKE '%" + name + "%'")).post(API + "experiments/search")
                 .then().statusCode(200).extract().path("experiments");
         assertThat(found == null ? List.of() : found).isEmpty();
+    }
+
+    @Test
+    void writesRepeatedUnderAnIdempotencyKeyAreStoredOnce() {
+        String experiment = createExperiment(unique("mlflow-idempotent"));
+        String run = as("alice").body(Map.of("experiment_id", experiment)).post(API + "runs/create")
+                .then().statusCode(200).extract().path("run.info.run_id");
+        Map<String, Object> batch = Map.of("run_id", run, "metrics", List.of(
+                Map.of("key", "acc", "value", 0.8, "timestamp", 1_700_000_000_000L, "step", 1)));
+        Map<String, Object> point = Map.of("run_id", run, "key", "acc", "value", 0.9, "timestamp", 1_700_000_000_001L, "step", 2);
+
+        for (int attempt = 0; attempt < 2; attempt++) {
+            as("alice").header("Idempotency-Key", "b-1").body(batch).post(API + "runs/log-batch").then().statusCode(200);
+            as("alice").header("Idempotency-Key", "m-1").body(point).post(API + "runs/log-metric").then().statusCode(200);
+        }
+        as("alice").header("Idempotency-Key", "x".repeat(256)).body(batch).post(API + "runs/log-batch")
+                .then().statusCode(400).body("error_code", equalTo("INVALID_PARAMETER_VALUE"));
+
+        List<Object> history = as("alice").queryParam("run_id", run).queryParam("metric_key", "acc")
+                .get(API + "metrics/get-history").then().statusCode(200).extract().path("metrics.step");
+        assertThat(history).containsExactly(1, 2);
     }
 
     @Test
