@@ -52,21 +52,11 @@ class GatewayKillIT {
 
         MetricBatchLoad load = new MetricBatchLoad(endpoint, run, () -> Tokens.of("alice"), figures, 90_000).start(4, "k");
         Stopwatch.pause(1_500);
-        gateway.kill();
-        long killed = System.nanoTime();
-        gateway.start();
-        figures.note("backAfterMs", Stopwatch.millisUntil(killed, gateway::ready, Duration.ofSeconds(90), "the restart"));
+        killAndRestart(figures);
         Stopwatch.pause(1_500);
         load.finish();
 
-        Map<String, Long> stored = MetricBatchLoad.stored(database, run);
-        long missing = load.acknowledged.stream().filter(key -> stored.getOrDefault(key, 0L) == 0).count();
-        long partial = stored.values().stream().filter(count -> count % MetricBatchLoad.POINTS != 0).count();
-        long duplicated = stored.values().stream().filter(count -> count > MetricBatchLoad.POINTS).count();
-        figures.lost.addAndGet(missing);
-        figures.note("failedBy", load.failures);
-        figures.note("duplicatedBatches", duplicated);
-        figures.note("storedBatches", stored.size());
+        MetricBatchLoad.Outcome outcome = load.check(database);
         JsonNode verification = endpoint.data(Tokens.of("carol"), "{ verifyAuditTrail { ok checked problem events } }", Map.of())
                 .path("verifyAuditTrail");
         figures.note("auditEventsChecked", verification.path("checked").asInt());
@@ -75,8 +65,8 @@ class GatewayKillIT {
         assertThat(load.failures.keySet()).as("how attempts failed").allMatch(kind -> kind.equals("no answer"));
         assertThat(figures.failed.get()).as("attempts that found the gateway gone").isPositive();
         assertThat(figures.lost.get()).as("batches acknowledged but missing, or never accepted").isZero();
-        assertThat(partial).as("batches stored in part").isZero();
-        assertThat(duplicated).as("batches stored twice (a retry after a lost answer)").isZero();
+        assertThat(outcome.partial()).as("batches stored in part").isZero();
+        assertThat(outcome.duplicated()).as("batches stored twice (a retry after a lost answer)").isZero();
         assertThat(verification.path("ok").asBoolean()).as(verification.toString()).isTrue();
     }
 
@@ -91,10 +81,7 @@ class GatewayKillIT {
 
         PromotionCycles cycles = new PromotionCycles(endpoint, model, figures).start();
         Stopwatch.pause(2_000);
-        gateway.kill();
-        long killed = System.nanoTime();
-        gateway.start();
-        figures.note("backAfterMs", Stopwatch.millisUntil(killed, gateway::ready, Duration.ofSeconds(90), "the restart"));
+        killAndRestart(figures);
         Stopwatch.pause(1_500);
         cycles.finish();
 
@@ -133,6 +120,14 @@ class GatewayKillIT {
         assertThat(verification.path("ok").asBoolean()).as(verification.toString()).isTrue();
     }
 
+    /** SIGKILLs the gateway, starts it again and notes how long it took to be ready. */
+    private static void killAndRestart(FaultFigures figures) {
+        gateway.kill();
+        long killed = System.nanoTime();
+        gateway.start();
+        figures.note("backAfterMs", Stopwatch.millisUntil(killed, gateway::ready, Duration.ofSeconds(90), "the restart"));
+    }
+
     private static void registerVersion(String model, String golden) {
         String alice = Tokens.of("alice");
         GatewayEndpoint.Answer upload = endpoint.postBytes("/api/artifacts", alice, dev.lodestar.testing.Fixtures.tribuoModel(golden));
@@ -160,11 +155,8 @@ class GatewayKillIT {
         Stopwatch.millisUntil(System.nanoTime(), () -> !endpoint.data(alice, jobQuery, Map.of("id", job)).path("job")
                 .path("status").asText().equals("QUEUED"), Duration.ofSeconds(60), "the job starting");
         String statusAtKill = endpoint.data(alice, jobQuery, Map.of("id", job)).path("job").path("status").asText();
-        gateway.kill();
-        long killed = System.nanoTime();
-        gateway.start();
         figures.note("statusAtKill", statusAtKill);
-        figures.note("backAfterMs", Stopwatch.millisUntil(killed, gateway::ready, Duration.ofSeconds(90), "the restart"));
+        killAndRestart(figures);
         Stopwatch.millisUntil(System.nanoTime(), () -> {
             String status = endpoint.data(alice, jobQuery, Map.of("id", job)).path("job").path("status").asText();
             return status.equals("SUCCEEDED") || status.equals("FAILED");

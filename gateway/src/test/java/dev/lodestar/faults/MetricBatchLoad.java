@@ -67,13 +67,26 @@ final class MetricBatchLoad {
         }
     }
 
-    /** The batch keys of the run and their stored point counts, read straight from the database. */
-    static Map<String, Long> stored(FaultDatabase database, String runId) {
-        Map<String, Long> counts = new HashMap<>();
+    /** What the database holds of the batches: those stored in part, those stored more than once. */
+    record Outcome(long partial, long duplicated) {
+    }
+
+    /**
+     * Reads the run's points straight from the database, batch by batch, and adds to the figures: acknowledged
+     * batches that are missing as lost, how attempts failed, how many batches are stored and how many twice.
+     */
+    Outcome check(FaultDatabase database) {
+        Map<String, Long> stored = new HashMap<>();
         for (Object[] row : database.query("select key, count(*) from metric where run_id = ?::uuid group by key", runId)) {
-            counts.put((String) row[0], ((Number) row[1]).longValue());
+            stored.put((String) row[0], ((Number) row[1]).longValue());
         }
-        return counts;
+        figures.lost.addAndGet(acknowledged.stream().filter(key -> stored.getOrDefault(key, 0L) == 0).count());
+        long partial = stored.values().stream().filter(count -> count % POINTS != 0).count();
+        long duplicated = stored.values().stream().filter(count -> count > POINTS).count();
+        figures.note("failedBy", failures);
+        figures.note("storedBatches", stored.size());
+        figures.note("duplicatedBatches", duplicated);
+        return new Outcome(partial, duplicated);
     }
 
     private void run(String client) {
