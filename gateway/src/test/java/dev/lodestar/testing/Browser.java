@@ -99,6 +99,14 @@ public final class Browser implements AutoCloseable {
         return wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
     }
 
+    /**
+     * The visible text of the first element matching a CSS selector, read in one step inside the page, so a page
+     * that replaces the element while it updates itself cannot leave a stale reference; null when there is none.
+     */
+    public String textOf(String css) {
+        return (String) script("const e = document.querySelector(arguments[0]); return e === null ? null : e.innerText;", css);
+    }
+
     /** Types into a field and submits its form. */
     public Browser submit(String css, String value) {
         WebElement field = one(css);

@@ -42,11 +42,13 @@ class TrainingPagesBrowserIT {
             alice.loginAndOpen("alice", "/admin/jobs/" + job);
             List<String> seen = new ArrayList<>();
             long deadline = System.nanoTime() + 120_000_000_000L;
-            String status = alice.one("#status").getText();
+            alice.one("#status");
+            // The page replaces the status as the job moves on: read it in one step each time.
+            String status = alice.textOf("#status");
             seen.add(status);
             while (!status.equals("SUCCEEDED") && !status.equals("FAILED") && System.nanoTime() < deadline) {
                 Thread.sleep(200);
-                status = alice.one("#status").getText();
+                status = alice.textOf("#status");
                 if (!status.equals(seen.get(seen.size() - 1))) {
                     seen.add(status);
                 }
@@ -54,9 +56,10 @@ class TrainingPagesBrowserIT {
 
             assertThat(seen).as("statuses shown without reloading the page").hasSizeGreaterThan(1).endsWith("SUCCEEDED");
             assertThat(alice.url()).endsWith("/admin/jobs/" + job);
-            assertThat(alice.one("#percent").getText()).isEqualTo("100%");
-            assertThat(alice.one("#model-version").getText()).isEqualTo(name + " v1");
-            assertThat(alice.one("#log").getText()).contains("holdout metrics");
+            alice.one("#model-version");
+            assertThat(alice.textOf("#percent")).isEqualTo("100%");
+            assertThat(alice.textOf("#model-version")).isEqualTo(name + " v1");
+            assertThat(alice.textOf("#log")).contains("holdout metrics");
 
             alice.open("/admin/datasets/" + dataset.getString("id"));
             assertThat(alice.one("#rows").getText()).isEqualTo("3000");
